@@ -1,0 +1,1 @@
+"""pyrite: SQLite rewritten in pure Python."""
