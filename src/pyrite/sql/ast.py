@@ -11,7 +11,8 @@ Conventions
     ("==" is folded to "=", "<>" to "!=").
   * Literals carry Python values: int, float, str, bytes, or None for NULL.
     Integer literals too large for 64 bits are float (as SQLite does); a
-    negative literal is Unary("-", Literal(…)).
+    negative literal is Unary("-", Literal(…)), except -9223372036854775808,
+    which is Literal(-9223372036854775808) (its positive form is not an integer).
   * Optional parts are None; lists are tuples (empty when absent).
 """
 
@@ -47,11 +48,14 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class ColumnRef:
-    """[schema.][table.]column. `column` may be "rowid"/"oid"/"_rowid_"."""
+    """[schema.][table.]column. `column` may be "rowid"/"oid"/"_rowid_".
+    `quoted` when the column was written in double quotes: SQLite turns such a
+    name into a string literal when no column matches it (the DQS rule)."""
 
     schema: str | None
     table: str | None
     column: str
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,8 +425,11 @@ class ColumnConstraint:
     """kind: "PRIMARY KEY", "NOT NULL", "NULL", "UNIQUE", "CHECK", "DEFAULT",
     "COLLATE", "REFERENCES", "GENERATED". `conflict` is the ON CONFLICT action
     (None if absent); `desc` for PRIMARY KEY DESC; `expr` for CHECK, DEFAULT and
-    GENERATED (DEFAULT of a literal is a Literal; DEFAULT (expr) the expr);
-    `stored` for GENERATED ... STORED."""
+    GENERATED (DEFAULT of a literal is a Literal; DEFAULT (expr) the expr;
+    DEFAULT name is Literal("name"), DEFAULT true/false Literal(1)/Literal(0));
+    `stored` for GENERATED ... STORED. `text` is the DEFAULT/GENERATED
+    expression's source text as PRAGMA table_info shows it ("1 + 2" for
+    DEFAULT (1 + 2), "-1" for DEFAULT -1)."""
 
     kind: str
     name: str | None = None
@@ -433,12 +440,15 @@ class ColumnConstraint:
     collation: str | None = None
     foreign_key: ForeignKeyClause | None = None
     stored: bool = False
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnDef:
-    """`type_name` is the declared type text as written, words joined by one
-    space, with any (n[, m]) kept ("VARCHAR(10)"); None when absent."""
+    """`type_name` is the declared type as SQLite records it (PRAGMA
+    table_info): the source text of the type words with any (n[, m]) kept
+    ("VARCHAR(10)", "unsigned  big int"), dequoted if it starts with a quoted
+    word, and ANY/BLOB/INT/INTEGER/REAL/TEXT upper-cased; None when absent."""
 
     name: str
     type_name: str | None
@@ -589,8 +599,9 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Pragma:
-    """PRAGMA [schema.]name [= value | (value)]. value is an Expr: a number,
-    a string, or a bare identifier/keyword as Literal(str)."""
+    """PRAGMA [schema.]name [= value | (value)]. value is a Literal: a number
+    (sign folded in: Literal(-1)), a string, or a bare identifier/keyword as
+    Literal(str)."""
 
     schema: str | None
     name: str
