@@ -1,0 +1,633 @@
+"""CREATE / DROP of tables, indexes, views and triggers; PRAGMAs.
+
+Executed directly (DDL is rare and never hot): each function writes
+sqlite_schema rows exactly as SQLite does — (type, name, tbl_name, rootpage,
+sql) — creates or drops the B-trees, and bumps the schema cookie so that
+every connection reloads its catalog. Spec: fileformat2.html section 2.6,
+lang_createtable.html, lang_createindex.html, pragma.html."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pyrite import constants as C
+from pyrite import errors
+from pyrite.exec import values as V
+from pyrite.planner.catalog import Table, auto_index_specs, table_from_ast
+from pyrite.sql import ast
+
+if TYPE_CHECKING:
+    from pyrite.exec.session import Session
+
+Row = tuple[Any, ...]
+
+
+def _schema_insert(s: Session, row: list[Any], pager: Any = None) -> None:
+    from pyrite.storage import TableCursor, record
+
+    cur = TableCursor(pager or s.pager, 1)
+    rowid = cur.max_rowid() + 1
+    cur.insert(rowid, bytes(record.encode(row)))
+
+
+def _schema_delete(s: Session, pred: Any, pager: Any = None) -> list[tuple[str, int]]:
+    """Delete sqlite_schema rows matching pred(rec); returns (type, root) of each."""
+    from pyrite.storage import TableCursor, iter_table, record
+
+    pg = pager or s.pager
+    victims = []
+    for rowid, payload in list(iter_table(pg, 1)):
+        rec = record.decode(payload)
+        if pred(rec):
+            victims.append((rowid, str(rec[0]), int(rec[3] or 0)))
+    cur = TableCursor(pg, 1)
+    for rowid, _, _ in victims:
+        if cur.seek(rowid):
+            cur.delete()
+    return [(t, r) for _, t, r in victims]
+
+
+def _seq_delete(s: Session, name: str) -> None:
+    from pyrite.storage import TableCursor, iter_table, record
+
+    seq = s.catalog.tables.get("sqlite_sequence")
+    if seq is None:
+        return
+    cur = TableCursor(s.pager, seq.root)
+    for rowid, payload in list(iter_table(s.pager, seq.root)):
+        rec = record.decode(payload)
+        if isinstance(rec[0], str) and rec[0].lower() == name.lower() and cur.seek(rowid):
+            cur.delete()
+
+
+def _init_schema_page(pg: Any) -> None:
+    """A fresh TEMP database: make page 1 exist by creating and dropping a tree."""
+    from pyrite.storage import btree
+
+    if pg.page_count == 0:
+        root = btree.create_table(pg)
+        btree.drop_tree(pg, root)
+
+
+def _bump(s: Session) -> None:
+    p = s.pager
+    if p.header_get("schema_format") == 0:
+        p.header_set("schema_format", 4)
+    if p.header_get("text_encoding") == 0:
+        p.header_set("text_encoding", 1)
+    p.header_set("schema_cookie", p.header_get("schema_cookie") + 1)
+    s.reload_schema()
+
+
+def _name_taken(s: Session, name: str) -> str | None:
+    low = name.lower()
+    cat = s.catalog
+    if cat.temp is not None and low in cat.temp.tables and low != "sqlite_schema":
+        return "table"
+    if low in cat.tables or low in ("sqlite_master", "sqlite_schema"):
+        return "table"
+    if low in cat.views:
+        return "view"
+    if low in cat.indexes:
+        return "index"
+    if low in cat.triggers:
+        return "trigger"
+    return None
+
+
+def _affinity_type(aff: int | None) -> str:
+    return {None: "", 0: "", 1: "TEXT", 2: "NUM", 3: "INT", 4: "REAL"}[aff]
+
+
+def _quote_ident(name: str) -> str:
+    if name.replace("_", "a").isalnum() and not name[0].isdigit():
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table(s: Session, node: ast.CreateTable) -> None:
+    from pyrite.storage import btree
+
+    if node.temp:
+        pass  # TEMP objects live in the main schema here (see report)
+    kind = _name_taken(s, node.name)
+    if kind is not None:
+        if node.if_not_exists:
+            return
+        if kind == "index":
+            raise errors.OperationalError(f"there is already an index named {node.name}")
+        raise errors.OperationalError(f"{kind} {node.name} already exists")
+    if node.name.lower().startswith("sqlite_"):
+        raise errors.OperationalError(f"object name reserved for internal use: {node.name}")
+    sql = node.schema_sql
+    rows: list[Row] = []
+    if node.as_select is not None:
+        prog, info_affs = s.compile_select_for_ctas(node.as_select)
+        cols = ",".join(
+            _quote_ident(n) + (" " + _affinity_type(a) if _affinity_type(a) else "")
+            for n, a in zip(prog.column_names, info_affs, strict=True))
+        sql = f"CREATE TABLE {_quote_ident(node.name)}({cols})"
+        rows = list(prog.run((), s.pager, s.run_ctx()))
+        node = ast.CreateTable(node.schema, node.name, tuple(
+            ast.ColumnDef(n, _affinity_type(a) or None)
+            for n, a in zip(prog.column_names, info_affs, strict=True)))
+    seen: set[str] = set()
+    npk = 0
+    for cd in node.columns:
+        if cd.name.lower() in seen:
+            raise errors.OperationalError(f"duplicate column name: {cd.name}")
+        seen.add(cd.name.lower())
+        npk += sum(1 for c in cd.constraints if c.kind == "PRIMARY KEY")
+    npk += sum(1 for c in node.constraints if c.kind == "PRIMARY KEY")
+    if npk > 1:
+        raise errors.OperationalError(f'table "{node.name}" has more than one primary key')
+    if node.without_rowid:
+        raise errors.OperationalError("WITHOUT ROWID tables are not supported")
+    pg = s.temp_pager if node.temp else s.pager
+    if node.temp and pg.page_count == 0:
+        _init_schema_page(pg)
+    probe = table_from_ast(node, 0, sql)
+    if probe.autoincrement and probe.ipk is None:
+        raise errors.OperationalError("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY")
+    root = btree.create_table(pg)
+    t = table_from_ast(node, root, sql)
+    _schema_insert(s, ["table", node.name, node.name, root, sql], pg)
+    for n, _spec in enumerate(auto_index_specs(t, node)):
+        iroot = btree.create_index(pg)
+        _schema_insert(s, ["index", f"sqlite_autoindex_{node.name}_{n + 1}", node.name, iroot, None],
+                       pg)
+    if probe.autoincrement and not node.temp and s.catalog.tables.get("sqlite_sequence") is None:
+        sroot = btree.create_table(pg)
+        _schema_insert(s, ["table", "sqlite_sequence", "sqlite_sequence", sroot,
+                           "CREATE TABLE sqlite_sequence(name,seq)"], pg)
+    if node.temp:
+        s.reload_temp()
+    else:
+        _bump(s)
+    if rows:
+        t2 = s.catalog.table(node.name)
+        assert t2 is not None
+        from pyrite.exec.dml import TableWriter
+
+        ctx = s.run_ctx()
+        w = TableWriter(ctx, t2, None, [], [None] * len(t2.columns))
+        for r in rows:
+            w.insert(list(r), None)
+
+
+def create_index(s: Session, node: ast.CreateIndex) -> None:
+    from pyrite.storage import IndexCursor, KeyInfo, btree, iter_index, iter_table, record
+
+    t = s.catalog.table(node.table)
+    if t is None or t.name.lower() == "sqlite_schema":
+        raise errors.OperationalError(f"no such table: main.{node.table}")
+    kind = _name_taken(s, node.name)
+    if kind is not None:
+        if node.if_not_exists:
+            return
+        if kind == "index":
+            raise errors.OperationalError(f"index {node.name} already exists")
+        raise errors.OperationalError(f"there is already a {kind} named {node.name}")
+    if node.name.lower().startswith("sqlite_"):
+        raise errors.OperationalError(f"object name reserved for internal use: {node.name}")
+    idx = s.catalog.index_from_ast(node, t, 0, node.schema_sql)
+    pg = s.temp_pager if t.temp else s.pager
+    root = btree.create_index(pg)
+    colls = s.collations
+    for cn in idx.collations:
+        if cn is not None and cn.upper() not in colls:
+            raise errors.OperationalError(f"no such collation sequence: {cn}")
+    ki = KeyInfo(tuple(colls.get((cn or "BINARY").upper()) if (cn or "BINARY").upper() != "BINARY"
+                       else None for cn in idx.collations) + (None,), tuple(idx.desc) + (False,))
+    icur = IndexCursor(pg, root, ki)
+    n = len(t.columns)
+    pred = s.compile_row_predicate(t, node.where) if node.where is not None else None
+    for rowid, payload in iter_table(pg, t.root):
+        vals = list(record.decode(payload))
+        if len(vals) < n:
+            vals.extend([None] * (n - len(vals)))
+        if t.ipk is not None:
+            vals[t.ipk] = rowid
+        if pred is not None and not V.truth(pred(vals, rowid)):
+            continue
+        key = tuple(rowid if c < 0 else vals[c] for c in idx.columns)
+        if idx.unique and not any(v is None for v in key):
+            for _ in iter_index(pg, root, ki, key, True, key, True):
+                names = ", ".join(f"{t.name}.{t.columns[c].name}" if c >= 0 else f"{t.name}.rowid"
+                                  for c in idx.columns)
+                raise errors.ConstraintError(f"UNIQUE constraint failed: {names}",
+                                             code=C.SQLITE_CONSTRAINT_UNIQUE)
+        icur.insert(key + (rowid,))
+    _schema_insert(s, ["index", node.name, t.name, root, node.schema_sql], pg)
+    if t.temp:
+        s.reload_temp()
+    else:
+        _bump(s)
+
+
+def create_view(s: Session, node: ast.CreateView) -> None:
+    kind = _name_taken(s, node.name)
+    if kind is not None:
+        if node.if_not_exists:
+            return
+        raise errors.OperationalError(f"{kind} {node.name} already exists")
+    _schema_insert(s, ["view", node.name, node.name, 0, node.schema_sql])
+    _bump(s)
+
+
+def create_trigger(s: Session, node: ast.CreateTrigger) -> None:
+    kind = _name_taken(s, node.name)
+    if kind is not None:
+        if node.if_not_exists:
+            return
+        raise errors.OperationalError(f"trigger {node.name} already exists")
+    if s.catalog.table(node.table) is None and node.table.lower() not in s.catalog.views:
+        raise errors.OperationalError(f"no such table: main.{node.table}")
+    _schema_insert(s, ["trigger", node.name, node.table, 0, node.schema_sql])
+    _bump(s)
+
+
+def drop(s: Session, node: ast.Drop) -> None:
+    from pyrite.storage import btree
+
+    low = node.name.lower()
+    cat = s.catalog
+    kind = node.kind.upper()
+    if kind == "TABLE":
+        t = cat.table(node.name)
+        if t is None or low == "sqlite_schema":
+            if node.if_exists and low != "sqlite_schema":
+                return
+            if low in cat.views:
+                raise errors.OperationalError(f"use DROP VIEW to delete view {node.name}")
+            if low in ("sqlite_schema", "sqlite_master"):
+                raise errors.OperationalError(f"table {node.name} may not be dropped")
+            raise errors.OperationalError(f"no such table: {node.name}")
+        if t.name.lower().startswith("sqlite_") and t.name.lower() not in (
+                "sqlite_stat1", "sqlite_sequence"):
+            raise errors.OperationalError(f"table {t.name} may not be dropped")
+        if t.autoincrement:
+            _seq_delete(s, t.name)
+        pg = s.temp_pager if t.temp else s.pager
+        gone = _schema_delete(s, lambda r: isinstance(r[2], str) and r[2].lower() == low, pg)
+        for typ, root in sorted(gone, key=lambda x: -x[1]):
+            if root > 0 and typ in ("table", "index"):
+                btree.drop_tree(pg, root)
+        if t.temp:
+            s.reload_temp()
+            return
+    elif kind == "INDEX":
+        idx = cat.indexes.get(low)
+        if idx is None:
+            if node.if_exists:
+                return
+            raise errors.OperationalError(f"no such index: {node.name}")
+        if idx.sql is None:
+            raise errors.OperationalError(
+                "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped")
+        _schema_delete(s, lambda r: r[0] == "index" and isinstance(r[1], str) and r[1].lower() == low)
+        btree.drop_tree(s.pager, idx.root)
+    elif kind == "VIEW":
+        if low not in cat.views:
+            if node.if_exists:
+                return
+            if cat.table(node.name) is not None:
+                raise errors.OperationalError(f"use DROP TABLE to delete table {node.name}")
+            raise errors.OperationalError(f"no such view: {node.name}")
+        _schema_delete(s, lambda r: r[0] == "view" and isinstance(r[1], str) and r[1].lower() == low)
+    elif kind == "TRIGGER":
+        if low not in cat.triggers:
+            if node.if_exists:
+                return
+            raise errors.OperationalError(f"no such trigger: {node.name}")
+        _schema_delete(s, lambda r: r[0] == "trigger" and isinstance(r[1], str) and r[1].lower() == low)
+    _bump(s)
+
+
+# --------------------------------------------------------------------------- PRAGMA
+
+
+def _pragma_value(e: ast.Expr | None) -> Any:
+    if e is None:
+        return None
+    if isinstance(e, ast.Literal):
+        return e.value
+    if isinstance(e, ast.Unary) and e.op == "-" and isinstance(e.operand, ast.Literal):
+        v = e.operand.value
+        return -v if isinstance(v, (int, float)) else v
+    if isinstance(e, ast.ColumnRef):
+        return e.column
+    return None
+
+
+def _bool_value(v: Any) -> int:
+    if isinstance(v, str):
+        low = v.lower()
+        if low in ("on", "yes", "true"):
+            return 1
+        if low in ("off", "no", "false"):
+            return 0
+        n = V.to_integer(v)
+        return 1 if n else 0
+    return 1 if v else 0
+
+
+def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
+    """pragma(s, node) -> (column names, rows, writes?)."""
+    name = node.name.lower()
+    val = _pragma_value(node.value)
+    p = s.pager
+    cat = s.catalog
+    if name == "table_info" or name == "table_xinfo":
+        t = cat.table(str(val)) if val is not None else None
+        rows: list[Row] = []
+        if t is not None:
+            for i, c in enumerate(t.columns):
+                dflt = None
+                if c.default is not None:
+                    dflt = _default_text(c.default)
+                rows.append((i, c.name, c.decl_type or "", int(c.not_null), dflt, c.pk))
+        elif val is not None and str(val).lower() in cat.views:
+            v = cat.views[str(val).lower()]
+            prog, _ = s.compile_select_for_ctas(v.select)
+            names = list(v.columns) or prog.column_names
+            for i, n in enumerate(names):
+                rows.append((i, n, prog.decltypes[i] if i < len(prog.decltypes) else "", 0, None, 0))
+        return ["cid", "name", "type", "notnull", "dflt_value", "pk"], rows, False
+    if name == "index_list":
+        t = cat.table(str(val)) if val is not None else None
+        rows = []
+        if t is not None:
+            for seq, ixl in enumerate(reversed(t.indexes)):
+                origin = "c" if ixl.sql is not None else ("pk" if ixl.origin == "pk" else "u")
+                rows.append((seq, ixl.name, int(ixl.unique), origin, int(ixl.where is not None)))
+        return ["seq", "name", "unique", "origin", "partial"], rows, False
+    if name in ("index_info", "index_xinfo"):
+        ix = cat.indexes.get(str(val).lower()) if val is not None else None
+        rows = []
+        if ix is not None:
+            it = cat.table(ix.table)
+            assert it is not None
+            for seq, cid in enumerate(ix.columns):
+                rows.append((seq, cid, it.columns[cid].name if cid >= 0 else None))
+        return ["seqno", "cid", "name"], rows, False
+    header = {"user_version": "user_version", "schema_version": "schema_cookie",
+              "application_id": "application_id"}
+    if name in header:
+        if node.value is not None:
+            hv = V.to_integer(val) if not isinstance(val, int) else val
+            p.header_set(header[name], int(hv or 0))
+            if name == "schema_version":
+                s.reload_schema()
+            return [], [], True
+        v = p.header_get(header[name])
+        if v >= 2**31 and name != "schema_version":
+            v -= 2**32
+        return [name], [(v,)], False
+    if name == "journal_mode":
+        if val is not None:
+            mode = str(val).lower()
+            if mode in ("delete", "truncate", "persist", "memory", "off", "wal"):
+                try:
+                    p.journal_mode = mode
+                except errors.Error:
+                    raise
+        return ["journal_mode"], [(p.journal_mode,)], False
+    if name == "page_size":
+        if val is not None:
+            ps = V.to_integer(val)
+            if isinstance(ps, int):
+                try:
+                    p.set_page_size(ps)
+                except AttributeError:
+                    pass
+            return [], [], False
+        return ["page_size"], [(p.page_size,)], False
+    if name == "page_count":
+        return ["page_count"], [(p.page_count,)], False
+    if name == "freelist_count":
+        return ["freelist_count"], [(p.header_get("freelist_count"),)], False
+    if name == "cache_size":
+        if val is not None:
+            cs = V.to_integer(val)
+            s.cache_size_setting = int(cs or 0)
+            pages = cs if isinstance(cs, int) and cs >= 0 else (
+                max(10, (-(cs or 0) * 1024) // p.page_size) if isinstance(cs, int) else 2000)
+            p.cache_size = int(pages)
+            return [], [], False
+        return ["cache_size"], [(s.cache_size_setting,)], False
+    if name == "foreign_keys":
+        if val is not None:
+            s.foreign_keys = _bool_value(val)
+            return [], [], False
+        return ["foreign_keys"], [(s.foreign_keys,)], False
+    if name == "case_sensitive_like":
+        if val is not None:
+            s.case_sensitive_like = bool(_bool_value(val))
+            s.invalidate_cache()
+        return [], [], False
+    if name == "encoding":
+        return ["encoding"], [("UTF-8",)], False
+    if name in ("integrity_check", "quick_check"):
+        return [name], [(m,) for m in s.integrity_check()], False
+    if name == "database_list":
+        return ["seq", "name", "file"], [(0, "main", s.path if s.path != ":memory:" else "")], False
+    if name in ("synchronous", "busy_timeout", "temp_store", "locking_mode", "recursive_triggers",
+                "automatic_index", "count_changes", "full_column_names", "short_column_names",
+                "legacy_file_format", "reverse_unordered_selects", "defer_foreign_keys",
+                "ignore_check_constraints", "cell_size_check", "mmap_size", "threads",
+                "wal_autocheckpoint", "auto_vacuum", "secure_delete", "optimize"):
+        store = s.pragma_store
+        if val is not None:
+            store[name] = val
+            if name == "synchronous" and hasattr(p, "synchronous"):
+                m = {"off": 0, "normal": 1, "full": 2, "extra": 3}
+                p.synchronous = m.get(str(val).lower(), V.to_integer(val) or 0)
+            return [], [], False
+        default = {"synchronous": 2, "busy_timeout": int(s.timeout * 1000), "temp_store": 0,
+                   "locking_mode": "normal", "auto_vacuum": 0, "mmap_size": 0,
+                   "wal_autocheckpoint": 1000}.get(name, 0)
+        if name == "synchronous" and hasattr(p, "synchronous"):
+            default = p.synchronous
+        return [name], [(store.get(name, default),)], False
+    if name == "collation_list":
+        return ["seq", "name"], [(i, n) for i, n in enumerate(s.collations)], False
+    if name == "wal_checkpoint":
+        return ["busy", "log", "checkpointed"], [(0, 0, 0)], False
+    return [], [], False
+
+
+def _default_text(e: ast.Expr) -> str | None:
+    if isinstance(e, ast.Literal):
+        v = e.value
+        if v is None:
+            return "NULL"
+        if isinstance(v, str):
+            return "'" + v.replace("'", "''") + "'"
+        if isinstance(v, bytes):
+            return "X'" + v.hex().upper() + "'"
+        return V.to_text(v)
+    if isinstance(e, ast.Unary) and isinstance(e.operand, ast.Literal):
+        inner = _default_text(e.operand)
+        return f"{e.op}{inner}"
+    try:
+        from pyrite.sql import render  # type: ignore[attr-defined]
+
+        return str(render.render_expr(e))
+    except Exception:
+        return None
+
+
+def _unused(t: Table) -> None:
+    del t
+
+
+def _schema_rewrite(s: Session, fix: Any) -> None:
+    """Rewrite sqlite_schema rows in place: fix(rec) -> new record or None."""
+    from pyrite.storage import TableCursor, iter_table, record
+
+    changes = []
+    for rowid, payload in list(iter_table(s.pager, 1)):
+        rec = list(record.decode(payload))
+        new = fix(rec)
+        if new is not None:
+            changes.append((rowid, new))
+    cur = TableCursor(s.pager, 1)
+    for rowid, new in changes:
+        cur.insert(rowid, bytes(record.encode(new)))
+
+
+def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
+    import re
+
+    t = s.catalog.table(node.table)
+    if t is None or t.name.lower() == "sqlite_schema":
+        raise errors.OperationalError(f"no such table: {node.table}")
+    low = t.name.lower()
+    if node.action == "ADD COLUMN":
+        cd = node.column_def
+        assert cd is not None
+        if t.column_index(cd.name) >= 0:
+            raise errors.OperationalError(f"duplicate column name: {cd.name}")
+        kinds = {c.kind for c in cd.constraints}
+        if "PRIMARY KEY" in kinds:
+            raise errors.OperationalError("Cannot add a PRIMARY KEY column")
+        if "UNIQUE" in kinds:
+            raise errors.OperationalError("Cannot add a UNIQUE column")
+        dflt = next((c.expr for c in cd.constraints if c.kind == "DEFAULT"), None)
+        if "NOT NULL" in kinds and (dflt is None or (isinstance(dflt, ast.Literal) and dflt.value is None)):
+            raise errors.OperationalError("Cannot add a NOT NULL column with default value NULL")
+        m = re.search(r"(?is)\bADD\s+(?:COLUMN\s+)?(.*)$", text)
+        if m is None:
+            raise errors.OperationalError("malformed ALTER TABLE")
+        coldef = m.group(1).strip().rstrip(";").strip()
+        old_sql = t.sql
+        cut = old_sql.rstrip().rfind(")")
+        tail = old_sql[cut:]
+        new_sql = old_sql[:cut].rstrip() + ", " + coldef + tail
+
+        def fix(rec: list[Any]) -> list[Any] | None:
+            if rec[0] == "table" and isinstance(rec[1], str) and rec[1].lower() == low:
+                rec[4] = new_sql
+                return rec
+            return None
+        _schema_rewrite(s, fix)
+    elif node.action == "RENAME":
+        new = node.new_name
+        assert new is not None
+        if _name_taken(s, new) is not None:
+            raise errors.OperationalError(
+                f"there is already another table or index with this name: {new}")
+        qnew = '"' + new.replace('"', '""') + '"'  # SQLite always quotes the new name
+        head = re.compile(r"(?is)^(CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?)"
+                          r"(\"(?:[^\"]|\"\")*\"|\[[^\]]*\]|`[^`]*`|'[^']*'|[^\s(]+)")
+        on = re.compile(r"(?is)(\bON\s+)(\"(?:[^\"]|\"\")*\"|\[[^\]]*\]|`[^`]*`|[^\s(]+)")
+
+        def fix2(rec: list[Any]) -> list[Any] | None:
+            if not (isinstance(rec[2], str) and rec[2].lower() == low):
+                return None
+            rec[2] = new
+            if rec[0] == "table":
+                rec[1] = new
+                if isinstance(rec[4], str):
+                    rec[4] = head.sub(lambda m: m.group(1) + qnew, rec[4], count=1)
+            elif rec[0] == "index":
+                if isinstance(rec[1], str) and rec[1].startswith(f"sqlite_autoindex_{t.name}_"):
+                    rec[1] = f"sqlite_autoindex_{new}_" + rec[1].rsplit("_", 1)[1]
+                if isinstance(rec[4], str):
+                    rec[4] = on.sub(lambda m: m.group(1) + qnew, rec[4], count=1)
+            elif rec[0] == "trigger" and isinstance(rec[4], str):
+                rec[4] = on.sub(lambda m: m.group(1) + qnew, rec[4], count=1)
+            return rec
+        _schema_rewrite(s, fix2)
+    else:
+        raise errors.OperationalError(f"ALTER TABLE {node.action} is not supported")
+    _bump(s)
+
+
+def analyze(s: Session, node: ast.Analyze) -> None:
+    """ANALYZE: write sqlite_stat1 rows (tbl, idx, "nrow avg-per-prefix...")."""
+    from pyrite.storage import TableCursor, btree, iter_index, iter_table, record
+
+    cat = s.catalog
+    targets = [t for t in cat.tables.values() if not t.name.lower().startswith("sqlite_")
+               and not t.temp]
+    if node.name is not None:
+        low = node.name.lower()
+        t1 = cat.tables.get(low)
+        ix = cat.indexes.get(low)
+        if t1 is not None:
+            targets = [t1]
+        elif ix is not None:
+            t2 = cat.tables.get(ix.table.lower())
+            targets = [t2] if t2 is not None else []
+        elif low not in ("main",):
+            raise errors.OperationalError(f"no such table: {node.name}")
+    if not targets:
+        return
+    if cat.tables.get("sqlite_stat1") is None:
+        root = btree.create_table(s.pager)
+        _schema_insert(s, ["table", "sqlite_stat1", "sqlite_stat1", root,
+                           "CREATE TABLE sqlite_stat1(tbl,idx,stat)"])
+        _bump(s)
+    stat = cat.tables["sqlite_stat1"]
+    names = {t.name.lower() for t in targets}
+    cur = TableCursor(s.pager, stat.root)
+    for rowid, payload in list(iter_table(s.pager, stat.root)):
+        rec = record.decode(payload)
+        if isinstance(rec[0], str) and rec[0].lower() in names and cur.seek(rowid):
+            cur.delete()
+    from pyrite.storage import KeyInfo
+
+    for t in targets:
+        nrow = sum(1 for _ in iter_table(s.pager, t.root))
+        if not t.indexes:
+            if nrow:
+                cur.insert(cur.max_rowid() + 1, bytes(record.encode([t.name, None, str(nrow)])))
+            continue
+        for idx in t.indexes:
+            k = len(idx.columns)
+            colls = s.collations
+            ki = KeyInfo(tuple(None if (c or "BINARY").upper() == "BINARY"
+                               else colls.get((c or "").upper()) for c in idx.collations) + (None,),
+                         tuple(idx.desc) + (False,))
+            distinct = [0] * k
+            prev: tuple[Any, ...] | None = None
+            n = 0
+            for e in iter_index(s.pager, idx.root, ki):
+                n += 1
+                key = tuple(e[:k])
+                first_diff = 0
+                if prev is not None:
+                    while first_diff < k and record.compare(
+                            key[:first_diff + 1], prev[:first_diff + 1], ki) == 0:
+                        first_diff += 1
+                for j in range(first_diff, k):
+                    distinct[j] += 1
+                prev = key
+            if n == 0:
+                continue
+            parts = [str(n)] + [str((n + d - 1) // d) if d else "1" for d in distinct]
+            if idx.unique and parts[-1] != "1":
+                parts[-1] = "1"
+            cur.insert(cur.max_rowid() + 1, bytes(record.encode([t.name, idx.name, " ".join(parts)])))

@@ -1,0 +1,1000 @@
+"""Session and Statement: the engine surface used by the module and the shell.
+
+A Session is one connection's view of a Database: its catalog, its statement
+cache (keyed by SQL text and offset, so a hit does no parsing or planning),
+its registered functions and collations, and its transaction state.
+
+Transaction states and transitions
+  AUTOCOMMIT --BEGIN (_exec_begin)--> EXPLICIT --COMMIT/ROLLBACK--> AUTOCOMMIT
+  AUTOCOMMIT --SAVEPOINT--> EXPLICIT (savepoint-opened) --RELEASE outermost--> AUTOCOMMIT
+
+Statement states
+  READY --step (_start)--> RUNNING --exhausted/error/reset (_finish)--> DONE --reset--> READY
+
+Invariants
+  S1: while any statement of the session is RUNNING, the pager holds a read
+      transaction; in AUTOCOMMIT the last statement to finish commits it.
+  S2: a writing statement runs inside its own pager savepoint; on error the
+      savepoint is rolled back (statement atomicity), except OR FAIL keeps
+      the rows already written and OR ROLLBACK rolls back the transaction.
+  S3: a Program compiled at catalog generation g runs only while the catalog
+      is at generation g; otherwise the statement recompiles first."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from pyrite import constants as C
+from pyrite import errors
+from pyrite.exec import values as V
+from pyrite.exec.program import Program, build
+from pyrite.exec.source import Func
+from pyrite.planner.catalog import Catalog
+from pyrite.sql import ast
+
+Row = tuple[Any, ...]
+
+
+class StmtState(enum.Enum):
+    READY = 0
+    RUNNING = 1
+    DONE = 2
+
+
+class RunCtx:
+    """Per-execution state handed to generated code as X."""
+
+    __slots__ = ("session", "pager", "changes", "collations")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pager = session.pager
+        self.changes = 0
+        self.collations = session.collations
+
+    @property
+    def last_insert_rowid(self) -> int:
+        return self.session.last_insert_rowid
+
+    @last_insert_rowid.setter
+    def last_insert_rowid(self, v: int) -> None:
+        self.session.last_insert_rowid = v
+
+    def writer(self, table: Any, conflict: str | None, checks: list[Any], defaults: list[Any],
+               partial: dict[str, Any] | None = None) -> Any:
+        from pyrite.exec.dml import TableWriter
+
+        return TableWriter(self, table, conflict, checks, defaults, partial)
+
+    def fire(self, fn: Callable[..., Any], old: Any, oldk: Any, new: Any, newk: Any) -> bool:
+        """fire(trigger, old, oldk, new, newk) -> False when it did RAISE(IGNORE)."""
+        from pyrite.exec.codegen import RT_TriggerRaise
+        from pyrite.exec.dml import ConflictAbort
+
+        try:
+            fn(RunCtx(self.session), old, oldk, new, newk)
+        except RT_TriggerRaise as e:
+            if e.action.upper() == "IGNORE":
+                return False
+            msg = "" if e.msg is None else str(V.to_text(e.msg))
+            raise ConflictAbort(msg, C.SQLITE_CONSTRAINT_TRIGGER, e.action.upper()) from None
+        return True
+
+    def clear_table(self, table: Any) -> None:
+        from pyrite.storage import btree
+
+        pg = self.session.temp_pager if table.temp else self.pager
+        n = btree.clear_tree(pg, table.root)
+        for idx in table.indexes:
+            btree.clear_tree(pg, idx.root)
+        self.changes += n
+
+
+class Env:
+    """What the compiler may call: functions, aggregates, collations."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    @property
+    def collations(self) -> dict[str, Callable[[str, str], int]]:
+        return self.s.collations
+
+    @property
+    def pager(self) -> Any:
+        return self.s.pager
+
+    @property
+    def authorizer(self) -> Any:
+        return self.s.authorizer
+
+    @property
+    def max_function_args(self) -> int:
+        return self.s.get_limit(C.SQLITE_LIMIT_FUNCTION_ARG)
+
+    @property
+    def case_sensitive_like(self) -> bool:
+        return self.s.case_sensitive_like
+
+    def lookup_function(self, name: str, n: int) -> tuple[Callable[..., Any] | None, str] | None:
+        """lookup_function(name, n) -> (callable, kind) with kind plain/ctx/coll, or None."""
+        uf = self.s.user_functions
+        f = uf.get((name, n)) or uf.get((name, -1))
+        if f is not None:
+            return f, "plain"
+        from pyrite.functions import find_scalar
+
+        d = find_scalar(name, n)
+        if d is None:
+            return None
+        if d.needs_context:
+            return None, "ctx"
+        if d.needs_collation:
+            return d.func, "coll"
+        return d.func, "plain"
+
+    def function_exists(self, name: str) -> bool:
+        if any(k[0] == name for k in self.s.user_functions):
+            return True
+        try:
+            from pyrite import functions
+        except ImportError:
+            return False
+        return name in getattr(functions, "SCALARS", {}) or name in getattr(
+            functions, "AGGREGATES", {})
+
+    def is_aggregate(self, name: str, n: int) -> bool:
+        from pyrite.exec import runtime as RT
+
+        if (name, n) in self.s.user_aggregates or (name, -1) in self.s.user_aggregates:
+            return True
+        if (name, n) in self.s.user_functions or (name, -1) in self.s.user_functions:
+            return False
+        if name in RT.BUILTIN_AGGREGATES:
+            return True
+        try:
+            from pyrite import functions
+        except ImportError:
+            return False
+        return name in getattr(functions, "AGGREGATES", {})
+
+    def user_aggregate(self, name: str, n: int) -> Any:
+        ua = self.s.user_aggregates
+        return ua.get((name, n)) or ua.get((name, -1))
+
+    def module_aggregate(self, name: str, n: int) -> Any:
+        try:
+            from pyrite import functions
+        except ImportError:
+            return None
+        d = getattr(functions, "AGGREGATES", {}).get(name)
+        if d is None or not d.accepts(n):
+            return None
+        fac = d.factory
+        return lambda: fac(None)
+
+
+def _public(e: errors.Error) -> errors.Error:
+    """The exception users see: internal ConflictAbort becomes ConstraintError."""
+    from pyrite.exec.dml import ConflictAbort
+
+    if isinstance(e, ConflictAbort):
+        return errors.ConstraintError(str(e), code=e.sqlite_errorcode)
+    return e
+
+
+def _rows_fn(rows: list[Row]) -> Callable[[Any, Any, Any], Iterator[Row]]:
+    def run(P: Any, PG: Any, X: Any) -> Iterator[Row]:
+        return iter(rows)
+    return run
+
+
+def _callable(d: Any) -> Callable[..., Any]:
+    f: Callable[..., Any] = d.func
+    return f
+
+
+class Statement:
+    """One prepared statement (see module docstring for its states)."""
+
+    def __init__(self, session: Session, parsed: ast.Parsed, sql: str, program: Program) -> None:
+        self.session = session
+        self.parsed = parsed
+        self.sql = sql
+        self.program = program
+        self.state = StmtState.READY
+        self.params: tuple[Any, ...] = (None,) * parsed.param_count
+        self._it: Iterator[Row] | None = None
+        self._sp: int | None = None
+        self._pending: list[Row] | None = None
+        st = parsed.statement
+        if isinstance(st, ast.Explain):
+            st = st.statement
+        self.is_dml = isinstance(st, (ast.Insert, ast.Update, ast.Delete))
+        self.begins = isinstance(st, (ast.Begin, ast.Savepoint))
+        self.ends_transaction = isinstance(st, (ast.Commit, ast.Rollback)) and (
+            not isinstance(st, ast.Rollback) or st.savepoint is None)
+
+    # ---- shape
+
+    @property
+    def column_names(self) -> list[str]:
+        return self.program.column_names
+
+    @property
+    def column_decltypes(self) -> list[str | None]:
+        return self.program.decltypes
+
+    @property
+    def param_count(self) -> int:
+        return self.parsed.param_count
+
+    @property
+    def param_names(self) -> tuple[str | None, ...]:
+        return self.parsed.param_names
+
+    @property
+    def readonly(self) -> bool:
+        return self.program.readonly
+
+    # ---- binding and stepping
+
+    def bind(self, values: Sequence[Any] | Mapping[str, Any]) -> None:
+        n = self.parsed.param_count
+        if isinstance(values, Mapping):
+            out = []
+            for i, name in enumerate(self.parsed.param_names):
+                if name is None:
+                    raise errors.ProgrammingError(
+                        f"Binding {i + 1} has no name, but you supplied a dictionary (which has only names).")
+                key = name[1:]
+                if key in values:
+                    out.append(values[key])
+                elif name in values:
+                    out.append(values[name])
+                else:
+                    raise errors.ProgrammingError(f"You did not supply a value for binding parameter {name}.")
+            self.params = tuple(out) + (None,) * (n - len(out))
+        else:
+            vals = tuple(values)
+            if len(vals) != n:
+                raise errors.ProgrammingError(
+                    f"Incorrect number of bindings supplied. The current statement uses {n}, and there are {len(vals)} supplied.")
+            self.params = vals
+
+    def step(self) -> Row | None:
+        if self.state is StmtState.DONE:
+            return None
+        s = self.session
+        if s._interrupted:
+            s._interrupted = False
+            if self.state is StmtState.RUNNING:
+                self._finish(False, None)
+            raise errors.InterruptError()
+        if self.state is StmtState.READY:
+            if s.progress is not None:
+                try:
+                    stop = s.progress()
+                except Exception:
+                    stop = 1
+                if stop:
+                    raise errors.InterruptError()
+            self._start()
+        it = self._it
+        assert it is not None
+        try:
+            row = next(it)
+        except StopIteration:
+            self._finish(True, None)
+            return None
+        except errors.Error as e:
+            self._finish(False, e)
+            raise _public(e) from None
+        except RecursionError:
+            err = errors.OperationalError("parser stack overflow")
+            self._finish(False, err)
+            raise err from None
+        except (OverflowError, MemoryError) as e:
+            err2 = errors.OperationalError(str(e) or "out of memory")
+            self._finish(False, err2)
+            raise err2 from None
+        del s
+        return row
+
+    def _start(self) -> None:
+        s = self.session
+        prog = self.program
+        if prog.generation != s.catalog.generation and prog.kind not in (
+                "begin", "commit", "rollback", "savepoint", "release"):
+            s.check_schema()
+            if prog.generation != s.catalog.generation:
+                self.program = prog = s.compile(self.parsed, self.sql)
+        self._sp = s.stmt_begin(prog)
+        if prog.generation != s.catalog.generation and prog.kind not in (
+                "begin", "commit", "rollback", "savepoint", "release"):
+            try:
+                self.program = prog = s.compile(self.parsed, self.sql)
+            except errors.Error as e:
+                self._finish(False, e)
+                raise
+        self.state = StmtState.RUNNING
+        ctx = RunCtx(s)
+        self._ctx = ctx
+        try:
+            gen = prog.run(self.params, s.pager, ctx)
+            if not prog.readonly:
+                rows = list(gen)
+                self._it = iter(rows)
+            else:
+                self._it = iter(gen)
+        except errors.Error as e:
+            self._finish(False, e)
+            raise _public(e) from None
+        except RecursionError:
+            err = errors.OperationalError("parser stack overflow")
+            self._finish(False, err)
+            raise err from None
+
+    def _finish(self, ok: bool, err: BaseException | None) -> None:
+        if self.state is not StmtState.RUNNING:
+            self.state = StmtState.DONE
+            return
+        self.state = StmtState.DONE
+        s = self.session
+        ctx = getattr(self, "_ctx", None)
+        if self.is_dml and ctx is not None:
+            s.changes = ctx.changes
+            s.total_changes += ctx.changes
+        it = self._it
+        self._it = None
+        if it is not None and hasattr(it, "close"):
+            try:
+                it.close()
+            except Exception:
+                pass
+        s.stmt_end(self._sp, ok, err, self.program)
+
+    def reset(self) -> None:
+        if self.state is StmtState.RUNNING:
+            self._finish(True, None)
+        self.state = StmtState.READY
+
+    def close(self) -> None:
+        self.reset()
+
+
+class _PrivateDatabase:
+    """Stand-in used only when pyrite.database is not importable: a private pager."""
+
+    def __init__(self, path: str, readonly: bool) -> None:
+        from pyrite.storage import Pager
+
+        if path in (":memory:", ""):
+            from pyrite.io.memory import MemoryFile
+
+            self.pager = Pager.open(MemoryFile())
+        else:
+            from pyrite.io import open_file
+
+            self.pager = Pager.open(open_file(path, readonly=readonly, create=True),
+                                    journal_path=path + "-journal", readonly=readonly)
+
+    def release(self) -> None:
+        self.pager.close()
+
+
+def _acquire(path: str, *, readonly: bool, create: bool) -> Any:
+    try:
+        from pyrite.database import Database
+    except ImportError:
+        return _PrivateDatabase(path, readonly)
+    return Database.acquire(path, readonly=readonly, create=create)
+
+
+class Session:
+    """One connection's engine state (see module docstring)."""
+
+    def __init__(self, path: str, *, readonly: bool = False, create: bool = True, uri: bool = False,
+                 timeout: float = 5.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self.database = _acquire(path, readonly=readonly, create=create)
+        self.pager: Any = self.database.pager
+        try:
+            self.pager.busy_timeout = timeout
+        except AttributeError:
+            pass
+        self.catalog = Catalog()
+        self._temp_pager: Any = None
+        self._interrupted = False
+        self.collations: dict[str, Callable[[str, str], int]] = dict(V.COLLATIONS)
+        self.user_functions: dict[tuple[str, int], Callable[..., Any]] = {}
+        self.user_aggregates: dict[tuple[str, int], Any] = {}
+        self.case_sensitive_like = False
+        self.foreign_keys = 0
+        self.cache_size_setting = -2000
+        self.pragma_store: dict[str, Any] = {}
+        self.changes = 0
+        self.total_changes = 0
+        self.last_insert_rowid = 0
+        self._explicit = False
+        self._active = 0
+        self._savepoints: list[tuple[str, int]] = []  # (name, pager savepoint number)
+        self._cache: dict[tuple[str, int], tuple[ast.Parsed, int, Program]] = {}
+        self._closed = False
+        self.env = Env(self)
+        self.authorizer: Any = None
+        self.progress: Any = None
+        self.trace: Any = None
+        self.limits: dict[int, int] = {}
+
+    # ---- the TEMP database: a private in-memory pager, opened on first use
+
+    @property
+    def temp_pager(self) -> Any:
+        p = self._temp_pager
+        if p is None:
+            from pyrite.io.memory import MemoryFile
+            from pyrite.storage import Pager
+
+            p = self._temp_pager = Pager.open(MemoryFile())
+            self.catalog.temp = Catalog()
+        if not p.in_write:
+            if not p.in_read:
+                p.begin_read()
+            p.begin_write()
+        return p
+
+    def reload_temp(self) -> None:
+        from pyrite.storage import iter_table, record
+
+        p = self.temp_pager
+        rows = [(rowid, list(record.decode(payload))) for rowid, payload in iter_table(p, 1)] \
+            if p.page_count > 0 else []
+        tc = Catalog()
+        tc.load(rows, 0)
+        for t in tc.tables.values():
+            t.temp = True
+        self.catalog.temp = tc
+        self.catalog.generation += 1
+
+    def _temp_end(self, commit: bool) -> None:
+        p = self._temp_pager
+        if p is None or not p.in_write:
+            return
+        if commit:
+            p.commit()
+        else:
+            p.rollback()
+            self.reload_temp()
+
+    # ---- properties
+
+    @property
+    def autocommit(self) -> bool:
+        return not self._explicit
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._explicit or bool(self.pager.in_write)
+
+    # ---- schema
+
+    def check_schema(self) -> None:
+        """Reload the catalog if the schema cookie moved (needs a read transaction)."""
+        p = self.pager
+        opened = False
+        if not p.in_read and not p.in_write:
+            p.begin_read()
+            opened = True
+        try:
+            cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+            if cookie != self.catalog.cookie:
+                self.reload_schema()
+        finally:
+            if opened and self._active == 0:
+                p.end_read()
+
+    def reload_schema(self) -> None:
+        from pyrite.storage import iter_table, record
+
+        p = self.pager
+        rows: list[tuple[int, list[object]]] = []
+        if p.page_count > 0:
+            for rowid, payload in iter_table(p, 1):
+                rows.append((rowid, list(record.decode(payload))))
+        cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+        self.catalog.load(rows, cookie)
+
+    def invalidate_cache(self) -> None:
+        self._cache.clear()
+        self.catalog.generation += 1
+
+    # ---- prepare / compile
+
+    def prepare(self, sql: str, start: int = 0) -> tuple[Statement | None, int]:
+        if self._closed:
+            raise errors.ProgrammingError("Cannot operate on a closed database.")
+        key = (sql, start)
+        hit = self._cache.get(key)
+        if hit is not None:
+            parsed, end, prog = hit
+            return Statement(self, parsed, sql[parsed.start:parsed.end], prog), end
+        from pyrite.sql import parse_one
+
+        parsed_opt, end = parse_one(sql, start)
+        if parsed_opt is None:
+            return None, end
+        parsed = parsed_opt
+        if parsed.param_count > self.get_limit(C.SQLITE_LIMIT_VARIABLE_NUMBER):
+            raise errors.OperationalError("too many SQL variables")
+        text = sql[parsed.start:parsed.end]
+        if self.catalog.cookie < 0 or not self._explicit:
+            self.check_schema()
+        prog = self.compile(parsed, text)
+        if len(self._cache) > 500:
+            self._cache.clear()
+        self._cache[key] = (parsed, end, prog)
+        return Statement(self, parsed, text, prog), end
+
+    def compile(self, parsed: ast.Parsed, text: str) -> Program:
+        from pyrite.exec.dml import DmlCompiler
+
+        st = parsed.statement
+        gen = self.catalog.generation
+        if isinstance(st, ast.Explain):
+            inner = self.compile(ast.Parsed(st.statement, parsed.start, parsed.end,
+                                            parsed.param_count, parsed.param_names), text)
+            if st.query_plan:
+                lines = [(i, par, 0, d) for i, par, d in inner.plan]
+                return Program("explain", _rows_fn(lines),
+                               ["id", "parent", "notused", "detail"], [None] * 4, True, gen)
+            src_lines = [(n, "Python", 0, 0, 0, line, 0, None)
+                         for n, line in enumerate(inner.source.splitlines())]
+            return Program("explain", _rows_fn(src_lines),
+                           ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"],
+                           [None] * 8, True, gen)
+        if self.authorizer is not None:
+            action = {ast.Select: C.SQLITE_SELECT, ast.Insert: C.SQLITE_INSERT,
+                      ast.Update: C.SQLITE_UPDATE, ast.Delete: C.SQLITE_DELETE,
+                      ast.Pragma: C.SQLITE_PRAGMA}.get(type(st))
+            if action is not None:
+                arg1 = None
+                if isinstance(st, (ast.Insert, ast.Update, ast.Delete)):
+                    arg1 = st.table.name
+                elif isinstance(st, ast.Pragma):
+                    arg1 = st.name
+                if self.authorizer(action, arg1, None, "main" if arg1 else None, None) \
+                        == C.SQLITE_DENY:
+                    raise errors.DatabaseError("not authorized", code=C.SQLITE_AUTH)
+        if isinstance(st, (ast.Select, ast.Insert, ast.Update, ast.Delete)):
+            comp = DmlCompiler(self.catalog, self.env)
+            main = Func("def main(P, PG, X):")
+            comp.main_pre = []
+            if isinstance(st, ast.Select):
+                info = comp.gen_select(st, None, main)
+                main.emit(0, f"yield from {info.fname}()")
+                names, decls, kind, ro = info.names, info.decltypes, "select", True
+            else:
+                comp.returning_names = []
+                comp.returning_decls = []
+                if isinstance(st, ast.Insert):
+                    comp.gen_insert(st, main)
+                elif isinstance(st, ast.Update):
+                    comp.gen_update(st, main)
+                else:
+                    comp.gen_delete(st, main)
+                main.emit(0, "return")
+                main.emit(0, "yield")
+                names, decls, kind, ro = (comp.returning_names, comp.returning_decls, "dml",
+                                          False)
+            run, source = build(main, comp.consts, comp.placeholders, comp.main_pre)
+            plan = list(comp.plan.lines)
+            return Program(kind, run, names, decls, ro, gen, source, plan)
+        return self._compile_other(st, gen, text)
+
+    def compile_row_predicate(self, t: Any, expr: ast.Expr) -> Callable[[list[Any], int], Any]:
+        """A function (row values, rowid) -> value of expr over one row of t."""
+        from pyrite.exec.codegen import Scope
+        from pyrite.exec.dml import DmlCompiler
+
+        comp = DmlCompiler(self.catalog, self.env)
+        main = Func("def main(P, PG, X):")
+        f = Func("def pred(row, rowid):")
+        src = comp.table_src(t, t.name, "row", "rowid")
+        f.emit(0, f"return {comp.ex(expr, Scope([src], None, f))}")
+        main.nest(f)
+        main.emit(0, "return pred")
+        run, _ = build(main, comp.consts, comp.placeholders, comp.main_pre)
+        fn: Callable[[list[Any], int], Any] = run((), self.pager, None)  # type: ignore[assignment]
+        return fn
+
+    def compile_select_for_ctas(self, sel: ast.Select) -> tuple[Program, list[int | None]]:
+        from pyrite.exec.dml import DmlCompiler
+
+        comp = DmlCompiler(self.catalog, self.env)
+        main = Func("def main(P, PG, X):")
+        comp.main_pre = []
+        info = comp.gen_select(sel, None, main)
+        main.emit(0, f"yield from {info.fname}()")
+        run, source = build(main, comp.consts, comp.placeholders, comp.main_pre)
+        return Program("select", run, info.names, info.decltypes, True, self.catalog.generation,
+                       source), list(info.affs)
+
+    def _compile_other(self, st: Any, gen: int, text: str) -> Program:
+        from pyrite.exec import ddl
+
+        def ddl_run(fn: Callable[[Session, Any], None]) -> Program:
+            def run(P: Any, PG: Any, X: Any) -> Iterator[Row]:
+                fn(self, st)
+                return iter(())
+            return Program("ddl", run, [], [], False, gen)
+
+        if isinstance(st, ast.CreateTable):
+            return ddl_run(ddl.create_table)
+        if isinstance(st, ast.CreateIndex):
+            return ddl_run(ddl.create_index)
+        if isinstance(st, ast.CreateView):
+            return ddl_run(ddl.create_view)
+        if isinstance(st, ast.CreateTrigger):
+            return ddl_run(ddl.create_trigger)
+        if isinstance(st, ast.Drop):
+            return ddl_run(ddl.drop)
+        if isinstance(st, ast.Begin):
+            return Program("begin", lambda P, PG, X: self._exec_begin(st), [], [], True, gen)
+        if isinstance(st, ast.Commit):
+            return Program("commit", lambda P, PG, X: self._exec_commit(), [], [], True, gen)
+        if isinstance(st, ast.Rollback):
+            return Program("rollback", lambda P, PG, X: self._exec_rollback(st.savepoint),
+                           [], [], True, gen)
+        if isinstance(st, ast.Savepoint):
+            return Program("savepoint", lambda P, PG, X: self._exec_savepoint(st.name),
+                           [], [], True, gen)
+        if isinstance(st, ast.Release):
+            return Program("release", lambda P, PG, X: self._exec_release(st.name),
+                           [], [], True, gen)
+        if isinstance(st, ast.Pragma):
+            name = st.name.lower()
+            writes = st.value is not None and name in (
+                "user_version", "schema_version", "application_id")
+            holder: dict[str, Any] = {}
+
+            def prun(P: Any, PG: Any, X: Any) -> Iterator[Row]:
+                names, rows, _ = ddl.pragma(self, st)
+                holder["names"] = names
+                return iter(rows)
+            names = self._pragma_names(st)
+            return Program("pragma", prun, names, [None] * len(names), not writes, gen)
+        if isinstance(st, ast.Reindex) and st.name is not None:
+            low = st.name.lower()
+            cat = self.catalog
+            if low not in cat.tables and low not in cat.indexes and low not in (
+                    "binary", "nocase", "rtrim") and st.name.upper() not in self.collations:
+                raise errors.OperationalError("unable to identify the object to be reindexed")
+        if isinstance(st, ast.Analyze):
+            return ddl_run(ddl.analyze)
+        if isinstance(st, (ast.Vacuum, ast.Reindex)):
+            return Program("other", lambda P, PG, X: iter(()), [], [], True, gen)
+        if isinstance(st, ast.AlterTable):
+            return ddl_run(lambda sess, node: ddl.alter_table(sess, node, text))
+        raise errors.OperationalError(f"unsupported statement: {type(st).__name__}")
+
+    def _pragma_names(self, st: ast.Pragma) -> list[str]:
+        from pyrite.exec import ddl
+
+        name = st.name.lower()
+        fixed = {"table_info": ["cid", "name", "type", "notnull", "dflt_value", "pk"],
+                 "table_xinfo": ["cid", "name", "type", "notnull", "dflt_value", "pk"],
+                 "index_list": ["seq", "name", "unique", "origin", "partial"],
+                 "index_info": ["seqno", "cid", "name"], "index_xinfo": ["seqno", "cid", "name"],
+                 "database_list": ["seq", "name", "file"],
+                 "collation_list": ["seq", "name"],
+                 "wal_checkpoint": ["busy", "log", "checkpointed"]}
+        if name in fixed:
+            return fixed[name]
+        if st.value is not None and name not in ("journal_mode", "integrity_check", "quick_check"):
+            return []
+        del ddl
+        return [name]
+
+    # ---- transactions (S1, S2)
+
+    def stmt_begin(self, prog: Program) -> int | None:
+        p = self.pager
+        kind = prog.kind
+        if kind in ("begin", "commit", "rollback", "savepoint", "release"):
+            return None
+        if not p.in_read and not p.in_write:
+            p.begin_read()
+            self._active_read = True
+        try:
+            cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+            if cookie != self.catalog.cookie:
+                self.reload_schema()
+            sp = None
+            if not prog.readonly:
+                self._begin_write(p)
+                sp = p.savepoint_begin()
+        except BaseException:
+            if self._active == 0 and not self._explicit:
+                if p.in_write:
+                    p.rollback()
+                p.end_read()
+            raise
+        self._active += 1
+        return sp
+
+    def stmt_end(self, sp: int | None, ok: bool, err: BaseException | None, prog: Program) -> None:
+        if prog.kind in ("begin", "commit", "rollback", "savepoint", "release"):
+            return
+        p = self.pager
+        self._active -= 1
+        if sp is not None and p.in_write:
+            if ok:
+                p.savepoint_release(sp)
+            else:
+                action = getattr(err, "action", "ABORT")
+                if action == "FAIL":
+                    p.savepoint_release(sp)
+                elif action == "ROLLBACK":
+                    p.rollback()
+                    self._explicit = False
+                    self._savepoints.clear()
+                else:
+                    p.savepoint_rollback(sp)
+                    p.savepoint_release(sp)
+        if not ok and prog.kind == "ddl":
+            self.reload_schema()
+        if not self._explicit and self._active == 0:
+            self._temp_end(ok)
+            try:
+                if p.in_write:
+                    p.commit()
+            except BaseException:
+                if p.in_write:
+                    p.rollback()
+                p.end_read()
+                self.reload_schema_later()
+                raise
+            p.end_read()
+
+    def _begin_write(self, p: Any) -> None:
+        """Take the shared pager's write transaction for this session; another
+        session of the same Database holding it makes this one wait, then BusyError."""
+        import time
+
+        db = self.database
+        deadline = time.monotonic() + self.timeout
+        while True:
+            owner = getattr(db, "_pyrite_write_owner", None)
+            if owner is None or owner is self or not p.in_write:
+                break
+            if time.monotonic() >= deadline:
+                raise errors.BusyError()
+            time.sleep(0.001)
+        if not p.in_write:
+            p.begin_write()
+        db._pyrite_write_owner = self
+
+    def _write_done(self) -> None:
+        db = self.database
+        if getattr(db, "_pyrite_write_owner", None) is self and not self.pager.in_write:
+            db._pyrite_write_owner = None
+
+    def reload_schema_later(self) -> None:
+        self.catalog.cookie = -1
+
+    def _exec_begin(self, st: ast.Begin) -> Iterator[Row]:
+        if self._explicit:
+            raise errors.OperationalError("cannot start a transaction within a transaction")
+        p = self.pager
+        if st.mode in ("IMMEDIATE", "EXCLUSIVE"):
+            if not p.in_read:
+                p.begin_read()
+            self._begin_write(p)
+        self._explicit = True
+        return iter(())
+
+    def _exec_commit(self) -> Iterator[Row]:
+        if not self._explicit:
+            raise errors.OperationalError("cannot commit - no transaction is active")
+        p = self.pager
+        self._temp_end(True)
+        if self._active == 0:
+            if p.in_write:
+                p.commit()
+            if p.in_read:
+                p.end_read()
+        self._explicit = False
+        self._savepoints.clear()
+        self._write_done()
+        return iter(())
+
+    def _exec_rollback(self, name: str | None) -> Iterator[Row]:
+        p = self.pager
+        if name is not None:
+            return self._rollback_to(name)
+        if not self._explicit:
+            raise errors.OperationalError("cannot rollback - no transaction is active")
+        self._temp_end(False)
+        if p.in_write:
+            p.rollback()
+        if self._active == 0 and p.in_read:
+            p.end_read()
+        self._explicit = False
+        self._savepoints.clear()
+        self.catalog.cookie = -1
+        self._write_done()
+        return iter(())
+
+    def _exec_savepoint(self, name: str) -> Iterator[Row]:
+        p = self.pager
+        if not p.in_read:
+            p.begin_read()
+        if not p.in_write:
+            self._begin_write(p)
+        if not self._explicit:
+            self._explicit = True
+            self._sp_opened_txn = True
+        elif not self._savepoints:
+            self._sp_opened_txn = False
+        self._savepoints.append((name, p.savepoint_begin()))
+        return iter(())
+
+    def _find_sp(self, name: str) -> int:
+        for i in range(len(self._savepoints) - 1, -1, -1):
+            if self._savepoints[i][0].lower() == name.lower():
+                return i
+        raise errors.OperationalError(f"no such savepoint: {name}")
+
+    def _exec_release(self, name: str) -> Iterator[Row]:
+        i = self._find_sp(name)
+        p = self.pager
+        _, n = self._savepoints[i]
+        p.savepoint_release(n)
+        del self._savepoints[i:]
+        if not self._savepoints and getattr(self, "_sp_opened_txn", False):
+            self._sp_opened_txn = False
+            self._exec_commit_inner()
+        return iter(())
+
+    def _exec_commit_inner(self) -> None:
+        self._explicit = True
+        self._exec_commit()
+
+    def _rollback_to(self, name: str) -> Iterator[Row]:
+        i = self._find_sp(name)
+        p = self.pager
+        _, n = self._savepoints[i]
+        p.savepoint_rollback(n)
+        del self._savepoints[i + 1:]
+        self.catalog.cookie = -1
+        self.reload_schema()
+        return iter(())
+
+    # ---- run-time helpers
+
+    def run_ctx(self) -> RunCtx:
+        return RunCtx(self)
+
+    def integrity_check(self) -> list[str]:
+        try:
+            from pyrite.storage import integrity_check
+        except ImportError:
+            return ["ok"]
+        roots: list[tuple[int, bool]] = [(1, True)]
+        for t in self.catalog.tables.values():
+            if t.root > 1:
+                roots.append((t.root, True))
+            for idx in t.indexes:
+                roots.append((idx.root, False))
+        msgs = integrity_check(self.pager, roots)
+        return msgs or ["ok"]
+
+    # ---- module-facing API
+
+    def execute_script(self, sql: str) -> None:
+        pos = 0
+        while True:
+            st, pos = self.prepare(sql, pos)
+            if st is None:
+                break
+            try:
+                while st.step() is not None:
+                    pass
+            finally:
+                st.reset()
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """execute(sql, params) -> all rows of one statement (a convenience for tests)."""
+        st, _ = self.prepare(sql)
+        if st is None:
+            return []
+        st.bind(params)
+        out = []
+        try:
+            while True:
+                r = st.step()
+                if r is None:
+                    break
+                out.append(r)
+        finally:
+            st.reset()
+        return out
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        p = self.pager
+        try:
+            if p.in_write:
+                p.rollback()
+            if p.in_read:
+                p.end_read()
+        finally:
+            self._closed = True
+            self._cache.clear()
+            self.database.release()
+
+    def create_function(self, name: str, nargs: int, func: Callable[..., Any] | None,
+                        deterministic: bool = False) -> None:
+        key = (name.lower(), nargs)
+        if func is None:
+            self.user_functions.pop(key, None)
+        else:
+            self.user_functions[key] = func
+        self.invalidate_cache()
+
+    def create_aggregate(self, name: str, nargs: int, cls: Any) -> None:
+        key = (name.lower(), nargs)
+        if cls is None:
+            self.user_aggregates.pop(key, None)
+        else:
+            self.user_aggregates[key] = cls
+        self.invalidate_cache()
+
+    def create_window_function(self, name: str, nargs: int, cls: Any) -> None:
+        self.create_aggregate(name, nargs, cls)
+
+    def create_collation(self, name: str, func: Callable[[str, str], int] | None) -> None:
+        up = str.upper(name)
+        if func is None:
+            self.collations.pop(up, None)
+        else:
+            self.collations[up] = func
+        self.invalidate_cache()
+
+    def set_authorizer(self, cb: Any) -> None:
+        self.authorizer = cb
+        self.invalidate_cache()
+
+    def set_progress_handler(self, cb: Any, n: int = 0) -> None:
+        self.progress = cb
+
+    def set_trace_callback(self, cb: Any) -> None:
+        self.trace = cb
+
+    def interrupt(self) -> None:
+        self._interrupted = True
+
+    def get_limit(self, id: int) -> int:
+        defaults = {C.SQLITE_LIMIT_LENGTH: 1000000000, C.SQLITE_LIMIT_SQL_LENGTH: 1000000000,
+                    C.SQLITE_LIMIT_COLUMN: 2000, C.SQLITE_LIMIT_EXPR_DEPTH: 1000,
+                    C.SQLITE_LIMIT_COMPOUND_SELECT: 500, C.SQLITE_LIMIT_VDBE_OP: 250000000,
+                    C.SQLITE_LIMIT_FUNCTION_ARG: 127, C.SQLITE_LIMIT_ATTACHED: 10,
+                    C.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 50000,
+                    C.SQLITE_LIMIT_VARIABLE_NUMBER: 250000, C.SQLITE_LIMIT_TRIGGER_DEPTH: 1000,
+                    C.SQLITE_LIMIT_WORKER_THREADS: 0}
+        if id not in defaults:
+            return -1
+        return self.limits.get(id, defaults[id])
+
+    def set_limit(self, id: int, value: int) -> int:
+        old = self.get_limit(id)
+        if old < 0:
+            return -1
+        if value >= 0:
+            self.limits[id] = value
+        return old

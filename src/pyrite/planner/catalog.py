@@ -1,0 +1,344 @@
+"""The catalog: Table/Column/Index/View/Trigger built from sqlite_schema rows.
+
+Owns the in-memory picture of the schema: each object's parsed SQL, column
+affinities and collations, the INTEGER PRIMARY KEY rowid alias, and the
+schema cookie the picture was read at. Knows nothing of pages beyond reading
+sqlite_schema (root page 1) through the storage iterator.
+
+Spec: "Datatypes In SQLite" section 3.1 (affinity), "ROWIDs and the INTEGER
+PRIMARY KEY", file format section 2.6 (the schema table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyrite import errors
+from pyrite.sql import ast
+
+# Affinity codes match exec.values.Affinity (BLOB TEXT NUMERIC INTEGER REAL).
+AFF_BLOB = 0
+AFF_TEXT = 1
+AFF_NUMERIC = 2
+AFF_INTEGER = 3
+AFF_REAL = 4
+
+
+def affinity_of(decl: str | None) -> int:
+    """affinity_of(decl) -> affinity code by SQLite's five rules (section 3.1)."""
+    if decl is None:
+        return AFF_BLOB
+    d = decl.upper()
+    if "INT" in d:
+        return AFF_INTEGER
+    if "CHAR" in d or "CLOB" in d or "TEXT" in d:
+        return AFF_TEXT
+    if "BLOB" in d or d == "":
+        return AFF_BLOB
+    if "REAL" in d or "FLOA" in d or "DOUB" in d:
+        return AFF_REAL
+    return AFF_NUMERIC
+
+
+@dataclass(slots=True)
+class Column:
+    name: str
+    decl_type: str | None
+    affinity: int
+    not_null: bool = False
+    default: ast.Expr | None = None
+    collation: str | None = None
+    pk: int = 0  # 1-based position in the PRIMARY KEY, 0 if not part of it
+    generated: ast.Expr | None = None
+
+
+@dataclass(slots=True)
+class Index:
+    name: str
+    table: str
+    root: int
+    columns: list[int]  # table column positions; -1 = rowid
+    collations: list[str | None]
+    desc: list[bool]
+    unique: bool
+    sql: str | None
+    where: ast.Expr | None = None
+    origin: str = "c"  # "c" CREATE INDEX, "u" UNIQUE, "pk" PRIMARY KEY
+    on_conflict: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    root: int
+    columns: list[Column]
+    sql: str
+    ipk: int | None = None  # column position of the INTEGER PRIMARY KEY alias
+    without_rowid: bool = False
+    autoincrement: bool = False
+    checks: list[tuple[str | None, ast.Expr]] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    pk_conflict: str | None = None
+    notnull_conflict: dict[int, str] = field(default_factory=dict)
+    temp: bool = False
+
+    def column_index(self, name: str) -> int:
+        """column_index(name) -> position, or -1 (case-insensitive)."""
+        low = name.lower()
+        for i, c in enumerate(self.columns):
+            if c.name.lower() == low:
+                return i
+        return -1
+
+
+@dataclass(slots=True)
+class View:
+    name: str
+    columns: tuple[str, ...]
+    select: ast.Select
+    sql: str
+
+
+@dataclass(slots=True)
+class Trigger:
+    name: str
+    table: str
+    node: ast.CreateTrigger
+    sql: str
+
+
+def _parse(sql: str) -> ast.Statement:
+    from pyrite.sql import parse_one
+
+    parsed, _ = parse_one(sql)
+    if parsed is None:
+        raise errors.CorruptError("malformed database schema")
+    return parsed.statement
+
+
+def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
+    """table_from_ast(node, root, sql) -> Table (without its indexes)."""
+    cols: list[Column] = []
+    t = Table(node.name, root, cols, sql, without_rowid=node.without_rowid)
+    pk_cols: list[tuple[int, ast.IndexedColumn | None]] = []
+    ic: ast.IndexedColumn | None
+    for cd in node.columns:
+        col = Column(cd.name, cd.type_name, affinity_of(cd.type_name))
+        pos = len(cols)
+        for cc in cd.constraints:
+            k = cc.kind
+            if k == "NOT NULL":
+                col.not_null = True
+                if cc.conflict:
+                    t.notnull_conflict[pos] = cc.conflict
+            elif k == "DEFAULT":
+                col.default = cc.expr
+            elif k == "COLLATE":
+                col.collation = cc.collation
+            elif k == "PRIMARY KEY":
+                pk_cols.append((pos, None))
+                t.pk_conflict = cc.conflict
+                if cc.autoincrement:
+                    t.autoincrement = True
+                if cc.desc:
+                    t.pk_desc = True  # type: ignore[attr-defined]
+            elif k == "CHECK" and cc.expr is not None:
+                t.checks.append((cc.name, cc.expr))
+            elif k == "GENERATED":
+                col.generated = cc.expr
+        cols.append(col)
+    for tc in node.constraints:
+        if tc.kind == "PRIMARY KEY":
+            for ic in tc.columns:
+                e = ic.expr
+                while isinstance(e, ast.Collate):
+                    e = e.expr
+                if isinstance(e, ast.ColumnRef):
+                    pos = t.column_index(e.column)
+                    if pos < 0:
+                        raise errors.OperationalError(f"no such column: {e.column}")
+                    pk_cols.append((pos, ic))
+            t.pk_conflict = tc.conflict
+            if tc.autoincrement:
+                t.autoincrement = True
+        elif tc.kind == "CHECK" and tc.expr is not None:
+            t.checks.append((tc.name, tc.expr))
+    for n, (pos, _) in enumerate(pk_cols):
+        cols[pos].pk = n + 1
+    if len(pk_cols) == 1 and not node.without_rowid:
+        pos, ic = pk_cols[0]
+        c = cols[pos]
+        desc_col = ic is not None and ic.desc
+        is_desc = getattr(t, "pk_desc", False) if ic is None else desc_col
+        if c.decl_type is not None and c.decl_type.upper() == "INTEGER" and not is_desc:
+            t.ipk = pos
+    return t
+
+
+def _index_from_ast(node: ast.CreateIndex, table: Table, root: int, sql: str | None) -> Index:
+    cols: list[int] = []
+    colls: list[str | None] = []
+    desc: list[bool] = []
+    for ic in node.columns:
+        e = ic.expr
+        coll = ic.collation
+        while isinstance(e, ast.Collate):
+            coll = coll or e.collation
+            e = e.expr
+        if not isinstance(e, ast.ColumnRef):
+            raise errors.OperationalError("expression indexes are not supported")
+        pos = table.column_index(e.column)
+        if pos < 0:
+            if e.column.lower() in ("rowid", "oid", "_rowid_"):
+                pos = -1
+            else:
+                raise errors.OperationalError(f"no such column: {e.column}")
+        if pos >= 0 and table.ipk == pos:
+            pos = -1
+        cols.append(pos)
+        if coll is None and pos >= 0:
+            coll = table.columns[pos].collation
+        colls.append(coll)
+        desc.append(ic.desc)
+    return Index(node.name, table.name, root, cols, colls, desc, node.unique, sql, node.where)
+
+
+def auto_index_specs(table: Table, node: ast.CreateTable) -> list[tuple[list[int], list[str | None], str, str | None]]:
+    """Auto-index column lists for UNIQUE and (non-IPK) PRIMARY KEY constraints, in
+    the order SQLite numbers sqlite_autoindex_<table>_N: (cols, collations, origin, conflict)."""
+    out: list[tuple[list[int], list[str | None], str, str | None]] = []
+
+    def add(cols: list[int], colls: list[str | None], origin: str, conflict: str | None) -> None:
+        for prev in out:
+            if prev[0] == cols:
+                return
+        out.append((cols, colls, origin, conflict))
+
+    for pos, cd in enumerate(node.columns):
+        for cc in cd.constraints:
+            if cc.kind == "PRIMARY KEY" and table.ipk is None:
+                add([pos], [table.columns[pos].collation], "pk", cc.conflict)
+            elif cc.kind == "UNIQUE":
+                add([pos], [table.columns[pos].collation], "u", cc.conflict)
+    for tc in node.constraints:
+        if tc.kind not in ("PRIMARY KEY", "UNIQUE"):
+            continue
+        if tc.kind == "PRIMARY KEY" and table.ipk is not None:
+            continue
+        cols: list[int] = []
+        colls: list[str | None] = []
+        for ic in tc.columns:
+            e = ic.expr
+            coll = ic.collation
+            while isinstance(e, ast.Collate):
+                coll = coll or e.collation
+                e = e.expr
+            if not isinstance(e, ast.ColumnRef):
+                continue
+            pos = table.column_index(e.column)
+            if pos < 0:
+                raise errors.OperationalError(f"no such column: {e.column}")
+            cols.append(pos)
+            colls.append(coll or table.columns[pos].collation)
+        add(cols, colls, "pk" if tc.kind == "PRIMARY KEY" else "u", tc.conflict)
+    return out
+
+
+class Catalog:
+    """The parsed schema of one database, as of schema cookie `cookie`."""
+
+    def __init__(self) -> None:
+        self.cookie = -1
+        self.tables: dict[str, Table] = {}
+        self.indexes: dict[str, Index] = {}
+        self.views: dict[str, View] = {}
+        self.triggers: dict[str, Trigger] = {}
+        self.generation = 0
+        self.max_schema_rowid = 0
+        self.temp: Catalog | None = None  # the session's TEMP schema, searched first
+
+    def table(self, name: str) -> Table | None:
+        """table(name) -> the TEMP table of that name if any, else the main one."""
+        if self.temp is not None:
+            t = self.temp.tables.get(name.lower())
+            if t is not None and t.name.lower() != "sqlite_schema":
+                return t
+        return self.tables.get(name.lower())
+
+    def load(self, rows: list[tuple[int, list[object]]], cookie: int) -> None:
+        """load(rows, cookie): rebuild from sqlite_schema (rowid, record) rows."""
+        self.tables.clear()
+        self.indexes.clear()
+        self.views.clear()
+        self.triggers.clear()
+        self.cookie = cookie
+        self.generation += 1
+        self.max_schema_rowid = max((r for r, _ in rows), default=0)
+        self.tables["sqlite_schema"] = schema_table()
+        auto: list[tuple[str, str, int]] = []
+        later: list[tuple[str, str, str, int, str]] = []
+        for _rowid, rec in rows:
+            rec = list(rec) + [None] * (5 - len(rec))
+            typ, name, tbl, root, sql = rec[:5]
+            if not isinstance(typ, str) or not isinstance(name, str):
+                continue
+            rootn = root if isinstance(root, int) else 0
+            if typ == "table" and isinstance(sql, str):
+                if name.lower().startswith("sqlite_") and name.lower() not in (
+                    "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"
+                ):
+                    continue
+                node = _parse(sql)
+                if not isinstance(node, ast.CreateTable):
+                    raise errors.CorruptError("malformed database schema")
+                self.tables[name.lower()] = table_from_ast(node, rootn, sql)
+            elif typ == "index":
+                if sql is None:
+                    auto.append((name, str(tbl), rootn))
+                else:
+                    later.append((typ, name, str(tbl), rootn, str(sql)))
+            elif typ in ("view", "trigger") and isinstance(sql, str):
+                later.append((typ, name, str(tbl), rootn, sql))
+        for name, tbl, rootn in auto:
+            t = self.tables.get(tbl.lower())
+            if t is None:
+                continue
+            node = _parse(t.sql)
+            assert isinstance(node, ast.CreateTable)
+            specs = auto_index_specs(t, node)
+            try:
+                n = int(name.rsplit("_", 1)[1])
+            except (ValueError, IndexError):
+                continue
+            if 1 <= n <= len(specs):
+                cols, colls, origin, conflict = specs[n - 1]
+                idx = Index(name, t.name, rootn, [c if c != t.ipk else -1 for c in cols],
+                            colls, [False] * len(cols), True, None, None, origin, conflict)
+                self._add_index(idx)
+        for typ, name, tbl, rootn, sql in later:
+            node2 = _parse(sql)
+            if typ == "index" and isinstance(node2, ast.CreateIndex):
+                t = self.tables.get(tbl.lower())
+                if t is not None:
+                    self._add_index(_index_from_ast(node2, t, rootn, sql))
+            elif typ == "view" and isinstance(node2, ast.CreateView):
+                self.views[name.lower()] = View(name, node2.columns, node2.select, sql)
+            elif typ == "trigger" and isinstance(node2, ast.CreateTrigger):
+                self.triggers[name.lower()] = Trigger(name, tbl, node2, sql)
+
+    def _add_index(self, idx: Index) -> None:
+        self.indexes[idx.name.lower()] = idx
+        t = self.tables.get(idx.table.lower())
+        if t is not None:
+            t.indexes.append(idx)
+
+    def index_from_ast(self, node: ast.CreateIndex, table: Table, root: int, sql: str | None) -> Index:
+        return _index_from_ast(node, table, root, sql)
+
+
+def schema_table() -> Table:
+    """The built-in sqlite_schema table (root page 1)."""
+    sql = "CREATE TABLE sqlite_schema(type text,name text,tbl_name text,rootpage int,sql text)"
+    cols = [Column("type", "text", AFF_TEXT), Column("name", "text", AFF_TEXT),
+            Column("tbl_name", "text", AFF_TEXT), Column("rootpage", "int", AFF_INTEGER),
+            Column("sql", "text", AFF_TEXT)]
+    return Table("sqlite_schema", 1, cols, sql)

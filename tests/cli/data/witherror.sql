@@ -1,0 +1,3 @@
+select 'in file';
+select nosuch;
+select 'still in file';

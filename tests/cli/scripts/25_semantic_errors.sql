@@ -1,0 +1,11 @@
+create table t(a, b);
+select nosuch from t;
+select * from nosuch;
+select t.zz from t;
+select nofunc(1);
+select abs(1, 2);
+select a from t, t as t2;
+insert into t(zz) values(1);
+create table t(x);
+select count(*) from t group by max(a);
+select 'still running';

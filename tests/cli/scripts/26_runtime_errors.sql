@@ -1,0 +1,12 @@
+create table t(a unique, b not null, c check (c > 0));
+insert into t values(1, 1, 1);
+insert into t values(1, 2, 2);
+insert into t values(2, NULL, 2);
+insert into t values(3, 3, -1);
+select abs(-9223372036854775808);
+select json('{bad');
+begin;
+begin;
+commit;
+commit;
+select * from t;

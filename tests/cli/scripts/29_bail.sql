@@ -1,0 +1,4 @@
+-- args: -bail
+select 1;
+select nosuch;
+select 2;

@@ -1,0 +1,3 @@
+select 'before';
+.read witherror.sql
+select 'after';

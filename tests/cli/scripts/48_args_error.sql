@@ -1,0 +1,1 @@
+-- args: :memory: "select 1" "selec 2" "select 3"

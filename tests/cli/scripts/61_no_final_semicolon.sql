@@ -1,0 +1,3 @@
+create table t(a);
+insert into t values(1);
+select a + 1 from t
