@@ -302,7 +302,7 @@ def test_shrinking_deep_trees_stay_balanced(tmp_path: Path) -> None:
         assert tc.seek(k)
         tc.delete()
         assert ic.delete_values((f"{k:07d}" + "p" * (k % 60),))
-    for name in ("fix_lonely", "root_shallower", "merge_leaf"):
+    for name in ("balance_merge", "balance_shallower", "balance_even"):
         assert PROBES.get(name, 0) > before.get(name, 0), name
     p.commit()
     p.end_read()

@@ -35,6 +35,7 @@ from .base import (
     os_error,
     run_batch,
 )
+from .shm import ShmFile
 
 _FLOCK = struct.Struct("@hhqqi4x")  # struct flock on LP64 Linux
 _BUSY_ERRNOS = (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK)
@@ -230,6 +231,10 @@ class BlockingVfs:
 
     def exists(self, path: str) -> bool:
         return os.path.exists(path)
+
+    def open_shm(self, path: str) -> ShmFile:
+        """The -shm file of a WAL database (only this VFS has one; others fall back)."""
+        return ShmFile(path)
 
     def delete(self, path: str) -> None:
         try:

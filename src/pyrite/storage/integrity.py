@@ -23,7 +23,16 @@ from .btree import (
     _leaf_rowid,
     _page_header,
 )
-from .freelist import pending_byte_page
+from .freelist import (
+    PTRMAP_BTREE,
+    PTRMAP_FREEPAGE,
+    PTRMAP_OVERFLOW1,
+    PTRMAP_OVERFLOW2,
+    PTRMAP_ROOTPAGE,
+    pending_byte_page,
+    ptrmap_get,
+    ptrmap_pageno,
+)
 from .pager import Pager
 from .record import BINARY_KEY, KeyInfo
 
@@ -37,6 +46,20 @@ class _Checker:
         self.max_errors = max_errors
         self.used: dict[int, bool] = {}
         self.check_order = True
+        self.av = pager.page_count > 0 and _u32(pager.get_page(1), 52)[0] != 0
+
+    def ptrmap(self, pgno: int, typ: int, parent: int, ctx: str) -> None:
+        """auto_vacuum files: the pointer-map entry of pgno must say (typ, parent)."""
+        if not self.av or pgno < 2 or pgno > self.pager.page_count:
+            return
+        try:
+            got = ptrmap_get(self.pager, pgno)
+        except (CorruptError, IndexError, struct.error):
+            self.err(f"{ctx}Failed to read ptrmap key={pgno}")
+            return
+        if got != (typ, parent):
+            self.err(f"{ctx}Bad ptr map entry key={pgno} expected=({typ},{parent}) "
+                     f"got=({got[0]},{got[1]})")
 
     def err(self, msg: str) -> None:
         if len(self.errors) < self.max_errors:
@@ -62,6 +85,7 @@ class _Checker:
             guard -= 1
             if not self.mark(trunk, "Freelist: "):
                 break
+            self.ptrmap(trunk, PTRMAP_FREEPAGE, 0, "Freelist: ")
             count += 1
             t = self.pager.get_page(trunk)
             n = _u32(t, 4)[0]
@@ -70,18 +94,25 @@ class _Checker:
                 break
             for i in range(n):
                 leaf = _u32(t, 8 + 4 * i)[0]
-                self.mark(leaf, "Freelist: ")
+                if self.mark(leaf, "Freelist: "):
+                    self.ptrmap(leaf, PTRMAP_FREEPAGE, 0, "Freelist: ")
                 count += 1
             trunk = _u32(t, 0)[0]
         if count != expected:
             self.err(f"Freelist: size is {count} but should be {expected}")
 
-    def overflow(self, first: int, need: int, ctx: str) -> None:
+    def overflow(self, first: int, need: int, ctx: str, owner: int = 0) -> None:
         per = self.pager.usable_size - 4
         pgno = first
+        prev = 0
         while need > 0:
             if not self.mark(pgno, ctx):
                 return
+            if prev:
+                self.ptrmap(pgno, PTRMAP_OVERFLOW2, prev, ctx)
+            else:
+                self.ptrmap(pgno, PTRMAP_OVERFLOW1, owner, ctx)
+            prev = pgno
             need -= per
             nxt = _u32(self.pager.get_page(pgno), 0)[0]
             if need > 0 and nxt == 0:
@@ -100,13 +131,15 @@ class _Checker:
         self._page(root, is_table, ki or BINARY_KEY, 0, None, None, f"Tree {root} ")
 
     def _page(self, pgno: int, is_table: bool, ki: KeyInfo, depth: int,
-              lo: object, hi: object, ctx: str) -> int:
+              lo: object, hi: object, ctx: str, parent: int = 0) -> int:
         """Check one page and its subtree; returns its depth (leaves = 0)."""
         if depth > MAX_DEPTH:
             self.err(f"{ctx}page {pgno}: tree too deep")
             return 0
         if not self.mark(pgno, ctx):
             return 0
+        if pgno != 1:
+            self.ptrmap(pgno, PTRMAP_BTREE if parent else PTRMAP_ROOTPAGE, parent, ctx)
         try:
             page, typ, n, ptr, right = _page_header(self.pager, pgno)
         except CorruptError:
@@ -134,7 +167,7 @@ class _Checker:
                     cell = bytes(page[off:off + size])
                     first, need = _cell_overflow(self.pager, cell, typ)
                     if first:
-                        self.overflow(first, need, f"{here}{i}: ")
+                        self.overflow(first, need, f"{here}{i}: ", pgno)
                     if typ == LEAF_TABLE:
                         key: object = _leaf_rowid(page, off)
                     elif typ == INTERIOR_TABLE:
@@ -146,7 +179,7 @@ class _Checker:
                     key = hi
                     child = right
                 if child:
-                    d = self._page(child, is_table, ki, depth + 1, prev, key, f"{ctx}")
+                    d = self._page(child, is_table, ki, depth + 1, prev, key, f"{ctx}", pgno)
                     if child_depth >= 0 and d != child_depth:
                         self.err(f"{here}{i}: Child page depth differs")
                     child_depth = d
@@ -210,13 +243,13 @@ def integrity_check(pager: Pager, roots: list[tuple[int, bool]],
             chk.tree(root, is_table, ki)
         except (CorruptError, IndexError, struct.error, ValueError, RecursionError):
             chk.err(f"Tree {root}: corrupt")
-    if _u32(pager.get_page(1), 52)[0]:
-        # auto_vacuum: pointer-map pages sit at 2, 2+(J+1), ... with J = usable/5 entries each
-        step = pager.usable_size // 5 + 1
-        for pgno in range(2, pager.page_count + 1, step):
-            chk.used.setdefault(pgno, True)
+    # auto_vacuum: pointer-map pages sit at 2, 2+(J+1), ... with J = usable/5 entries each
+    av = _u32(pager.get_page(1), 52)[0] != 0
     pend = pending_byte_page(pager)
     for pgno in range(1, pager.page_count + 1):
-        if pgno not in chk.used and pgno != pend:
+        if pgno not in chk.used and pgno != pend and not (av and ptrmap_pageno(pager, pgno)
+                                                           == pgno):
             chk.err(f"Page {pgno}: never used")
+            if len(chk.errors) >= chk.max_errors:
+                break  # a header claiming 2**31 pages must not take minutes
     return chk.errors

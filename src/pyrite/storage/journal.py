@@ -42,6 +42,17 @@ def write_journal(jf: File, pages: dict[int, bytes], orig_count: int, page_size:
     Order as synchronous=FULL: header with nRec=0 and records, sync, then the
     real nRec, sync again (P2: the journal is durable before the database is
     written)."""
+    jf.truncate(0)
+    append_segment(jf, 0, pages, orig_count, page_size, sync)
+
+
+def append_segment(jf: File, offset: int, pages: dict[int, bytes], orig_count: int,
+                   page_size: int, sync: bool) -> int:
+    """Write one journal segment (header + records) at `offset` (a sector boundary) and
+    make it durable as write_journal does; returns the next sector boundary.
+
+    A transaction that spills pages before commit writes one segment per spill and a
+    last one at commit; playback walks them all (each has its own nonce)."""
     nonce = int.from_bytes(os.urandom(4), "big")
     hdr = bytearray(SECTOR_SIZE)
     JOURNAL_HEADER.pack_into(hdr, 0, JOURNAL_MAGIC, 0, nonce, orig_count, SECTOR_SIZE, page_size)
@@ -52,13 +63,14 @@ def write_journal(jf: File, pages: dict[int, bytes], orig_count: int, page_size:
         parts.append(img)
         parts.append(_U32.pack(page_checksum(nonce, img, page_size)))
     data = b"".join(parts)
-    jf.truncate(0)
-    jf.write(0, data)
+    jf.write(offset, data)
     if sync:
         jf.sync(True)
-    jf.write(8, _U32.pack(len(pages)))
+    jf.write(offset + 8, _U32.pack(len(pages)))
     if sync:
         jf.sync(True)
+    end = offset + len(data)
+    return (end + SECTOR_SIZE - 1) // SECTOR_SIZE * SECTOR_SIZE
 
 
 def is_hot(jf: File) -> bool:

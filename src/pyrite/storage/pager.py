@@ -8,21 +8,35 @@ State machine (`Pager.state`):
 
     NONE  --begin_read()-->  READ      SHARED lock; hot journal rolled back; cache revalidated
     READ  --begin_write()--> WRITE     RESERVED lock (BusyError if another writer)
-    WRITE --commit()-------> READ      journal, EXCLUSIVE, write pages, sync, drop journal
-    WRITE --rollback()-----> READ      dirty pages dropped from the cache
+    WRITE --commit()-------> READ      commit_hooks (auto_vacuum, btree.py A2), journal,
+                                       EXCLUSIVE, write pages, sync, drop journal
+    WRITE --spill_if_needed()-> WRITE  dirty pages journaled, then written early (P1)
+    WRITE --rollback()-----> READ      dirty pages dropped from the cache (journal
+                                       played back when a spill wrote the file)
     WRITE --commit() fails-> NONE      I/O error: cache dropped, journal left hot (P7)
-    In WAL mode (journal_mode = "wal", or a file whose header says WAL) the pager holds
-    EXCLUSIVE from the first begin_read() to close() (P6); commit() appends frames to
-    the -wal file (_commit_wal) instead of journaling, and the WAL is checkpointed into
-    the database after WAL_AUTOCHECKPOINT frames and on close().
+    In WAL mode (journal_mode = "wal", or a file whose header says WAL) the pager keeps
+    SHARED on the database file until close() and works through the shared wal-index
+    (walindex.py, SQLite's -shm layout and locks): begin_read() takes a read mark,
+    begin_write() the WRITE lock (BusyError if another writer has it or committed
+    since our snapshot), commit() appends frames and publishes a new wal-index
+    header (_swal_commit), a checkpoint runs after WAL_AUTOCHECKPOINT frames, and the
+    last one out checkpoints and deletes the WAL and -shm files (_swal_close).
     READ  --end_read()-----> NONE      lock released
     (begin_write() from NONE does begin_read() first; end_read() in WRITE rolls back.)
 
 Invariants:
-  P1: the database file is never written before commit(): dirty pages stay in
-      the cache (never evicted), so rollback() only forgets them.
-  P2: the journal holds the original image of every page commit() overwrites,
-      and is synced (twice, synchronous=FULL) before any database page is written.
+  P1: the database file is written before commit() only by a spill: dirty pages stay
+      in the cache (never evicted) until more than cache_size of them pile up in a
+      rollback-journal transaction; then spill_if_needed() (called by the B-tree
+      between operations) journals their originals as a new journal segment, syncs
+      it (P2), takes EXCLUSIVE (P3; if busy the pages just stay) and writes them to
+      the file, dropping them from the cache. rollback() without a spill only forgets
+      the dirty pages; after one it plays the journal back first. WAL and
+      memory/off journal modes never spill (their dirty pages stay in memory), and
+      savepoint images stay in memory (no sub-journal yet).
+  P2: the journal holds the original image of every page commit() overwrites or
+      truncate_pages() cuts off, and is synced (twice, synchronous=FULL) before any
+      database page is written.
   P3: commit() writes the database only while holding EXCLUSIVE.
   P4: every commit increments the change counter and sets version-valid-for and
       the in-header page count, so readers (and sqlite3) see a new header.
@@ -30,8 +44,12 @@ Invariants:
       this pager last held a lock (another process committed).
   P7: a commit that fails after the journal is written leaves the pager in NONE with an
       empty cache; the journal stays, so the next begin_read() rolls it back.
-  P6: a WAL database is held with an EXCLUSIVE lock for as long as it is open
-      (no shared wal-index yet), and its WAL is checkpointed before the first write.
+  P6: a WAL database is shared with other processes through the -shm wal-index
+      (walindex.py, invariants W1-W3). Where that is not possible (a VFS without
+      shared memory: memory, simulated; a read-only file) the fallback holds it with
+      an EXCLUSIVE lock for as long as it is open and checkpoints a foreign WAL
+      before the first write -- never a silent risk. SHARED_WAL_INDEX = False
+      forces the fallback.
 """
 
 from __future__ import annotations
@@ -41,6 +59,7 @@ import os
 import struct
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
 from pyrite import constants as C
 from pyrite.errors import BusyError, CorruptError, Error, OperationalError, ReadOnlyError
@@ -54,13 +73,15 @@ from .format import (
     page_size_from_header,
     validate_header,
 )
-from .journal import is_hot, playback, write_journal
+from .journal import append_segment, is_hot, playback, write_journal
 from .wal import WAL_HEADER, WAL_MAGIC_LE, WalSnapshot, read_wal, wal_checksum
+from .walindex import WalHeader, WalIndex
 
 _U32 = struct.Struct(">I")
 _u32 = _U32.unpack_from
 Page = bytes | bytearray
 WAL_AUTOCHECKPOINT = 1000  # frames, as SQLite's default wal_autocheckpoint
+SHARED_WAL_INDEX = True  # False: every WAL file takes the P6 fallback (EXCLUSIVE lock)
 JOURNAL_MODES = ("delete", "truncate", "persist", "memory", "off", "wal")
 
 
@@ -89,6 +110,10 @@ PROBES: dict[str, int] = {}
 class Pager:
     """Pages of one database file, a cache over them, and transactions."""
 
+    # Run by commit() before anything is written, in the write transaction (the B-tree
+    # layer registers its auto_vacuum pass here: the pager knows nothing of cells).
+    commit_hooks: ClassVar[list[Callable[[Pager], None]]] = []
+
     def __init__(self, file: File, *, page_size_hint: int = 4096,
                  journal_path: str | None = None, wal_path: str | None = None,
                  vfs: Vfs | None = None, readonly: bool = False,
@@ -106,12 +131,18 @@ class Pager:
         self.page_count = 0
         self.busy_timeout = 0.0
         self.busy_handler: Callable[[int], bool] | None = None
+        # Asked before a spill writes the file: False while other connections of this
+        # process read it (database.py D3); None = no in-process readers to ask.
+        self.spill_gate: Callable[[], bool] | None = None
         self.synchronous = 2  # 0 OFF, 1 NORMAL, 2 FULL
         self.codec = "utf-8"  # Python codec of the text encoding; set from the header
         self.gen = 0  # bumped on every page change; cursors re-seek when it moved
         self._cache: dict[int, Page] = {}
         self._dirty: set[int] = set()
         self._orig: dict[int, bytes] = {}
+        self._journaled: set[int] = set()  # originals already in the journal file (spill)
+        self._jf: File | None = None  # the journal, open once a spill wrote to it
+        self._jend = 0  # where the journal's next segment goes
         self._orig_count = 0
         self._db_pages = 0
         self._savepoints: list[_Savepoint] = []
@@ -121,6 +152,13 @@ class Pager:
         self._wal_file: File | None = None
         self._wal_seq = 0
         self._is_wal = False
+        # Shared wal-index mode (P6): the -shm file, the snapshot last read from it, and
+        # pgno -> offset of the newest frame <= _map_mx (frames are used when _wal_use).
+        self._shm: WalIndex | None = None
+        self._wal_hdr: WalHeader | None = None
+        self._wal_map: dict[int, int] = {}
+        self._map_mx = 0
+        self._wal_use = False
         self._mode = "delete" if journal_path is not None else "memory"
         self._closed = False
 
@@ -171,12 +209,18 @@ class Pager:
             page1 = self.write_page(1)
             page1[18] = page1[19] = 2
             self.commit()
-            self._lock(LockLevel.EXCLUSIVE)  # P6
-            self._is_wal = True
+            if self._try_shared_wal(self.page_size):
+                self._swal_begin_read()
+            else:
+                self._lock(LockLevel.EXCLUSIVE)  # P6 fallback
+                self._is_wal = True
         elif self._is_wal:
             _probe("wal_leave")
             self.begin_read()
-            self._checkpoint_wal()
+            if self._shm is not None:
+                self._swal_leave()
+            else:
+                self._checkpoint_wal()
             self._is_wal = False
             self._mode = mode
             self.begin_write()
@@ -245,7 +289,9 @@ class Pager:
         if self.state is not State.NONE:
             return
         if self._is_wal:
-            # P6: the EXCLUSIVE lock was never released, so nothing changed underneath.
+            if self._shm is not None:
+                self._swal_begin_read()
+            # else P6 fallback: the EXCLUSIVE lock was never released, nothing changed.
             self.state = State.READ
             return
         self._lock(LockLevel.SHARED)
@@ -264,6 +310,8 @@ class Pager:
         if self.state is State.READ:
             if not self._is_wal:
                 self.file.unlock(LockLevel.NONE)
+            elif self._shm is not None:
+                self._shm.end_read()
             self.state = State.NONE
 
     def _check_hot_journal(self) -> None:
@@ -308,6 +356,14 @@ class Pager:
         hdr = self.file.read(0, 100)
         page_size, reserved = validate_header(hdr)
         if hdr[18] == 2 and hdr[19] == 2 and self.wal_path is not None and not self._is_wal:
+            if self._try_shared_wal(page_size):
+                self.codec = _CODECS.get(_u32(hdr, 56)[0], "utf-8")
+                self.page_size = page_size
+                self.reserved = reserved
+                self.usable_size = page_size - reserved
+                self._drop_cache()
+                self._swal_begin_read()
+                return
             self._open_wal()
         sig = hdr[24:40]
         if sig != self._sig or page_size != self.page_size:
@@ -320,6 +376,8 @@ class Pager:
         pages = (size + page_size - 1) // page_size
         in_header = _u32(hdr, 28)[0]
         if in_header and _u32(hdr, 24)[0] == _u32(hdr, 92)[0]:
+            if in_header > pages and self._wal is None:
+                raise CorruptError()  # as SQLite: more pages than the file holds
             pages = in_header
         if self._wal is not None and self._wal.db_size:
             pages = self._wal.db_size
@@ -364,6 +422,9 @@ class Pager:
         if wal is not None and pgno in wal.frames:
             assert self._wal_file is not None
             data = self._wal_file.read(wal.frames[pgno], ps)
+        elif self._wal_use and pgno in self._wal_map:
+            assert self._wal_file is not None
+            data = self._wal_file.read(self._wal_map[pgno], ps)
         else:
             data = self.file.read((pgno - 1) * ps, ps)
         if len(data) < ps:
@@ -417,15 +478,20 @@ class Pager:
             raise ReadOnlyError()
         if self.state is State.WRITE:
             return
-        if self.state is State.NONE:
+        fresh = self.state is State.NONE
+        if fresh:
             self.begin_read()
-        if self._is_wal and self._wal is not None and not self._wal.ours:
-            self._checkpoint_wal()  # frames written by another process: fold them in first
-        if self.page_count and _u32(self.get_page(1), 52)[0]:
-            # auto_vacuum files keep pointer-map pages that pyrite does not maintain yet.
-            raise ReadOnlyError("attempt to write a readonly database "
-                                "(pyrite cannot yet write auto_vacuum databases)")
-        self._lock(LockLevel.RESERVED)
+        try:
+            if self._shm is not None:
+                self._swal_begin_write(fresh)
+                return
+            if self._is_wal and self._wal is not None and not self._wal.ours:
+                self._checkpoint_wal()  # frames written by another process: fold them in
+            self._lock(LockLevel.RESERVED)
+        except BaseException:
+            if fresh:
+                self.end_read()  # the read begun here holds no lock after a failed begin
+            raise
         self.state = State.WRITE
         self._orig_count = self.page_count
         if self.page_count == 0:
@@ -464,7 +530,8 @@ class Pager:
         else:
             page = self._cache[pgno] = bytearray(cpage)
         if pgno not in self._dirty:
-            if pgno <= self._orig_count and pgno not in self._orig:
+            if pgno <= self._orig_count and pgno not in self._orig and (
+                    pgno not in self._journaled):
                 self._orig[pgno] = bytes(page)
             self._dirty.add(pgno)
         sps = self._savepoints
@@ -491,9 +558,18 @@ class Pager:
         return page
 
     def truncate_pages(self, count: int) -> None:
-        """Shrink the database to `count` pages at commit (pages beyond are dropped)."""
+        """Shrink the database to `count` pages at commit (pages beyond are dropped).
+
+        A dropped page that the file holds now goes into the journal (P2: rollback
+        and hot-journal playback give it back), and into the open savepoint."""
         assert self.state is State.WRITE
+        sp = self._savepoints[-1] if self._savepoints else None
         for pgno in range(count + 1, self.page_count + 1):
+            if pgno <= self._orig_count and pgno not in self._orig and (
+                    pgno not in self._journaled):
+                self._orig[pgno] = bytes(self.get_page(pgno))
+            if sp is not None and pgno <= sp.page_count and pgno not in sp.images:
+                sp.images[pgno] = bytes(self.get_page(pgno))
             self._cache.pop(pgno, None)
             self._dirty.discard(pgno)
         self.page_count = count
@@ -502,9 +578,11 @@ class Pager:
         """Make the transaction durable (P2, P3, P4); state becomes READ."""
         if self.state is not State.WRITE:
             return
-        if not self._dirty and self.page_count == self._orig_count:
+        if not self._dirty and self.page_count == self._orig_count and self._jf is None:
             self._end_write()
             return
+        for hook in self.commit_hooks:
+            hook(self)
         page1 = self.write_page(1)
         cc = (_u32(page1, 24)[0] + 1) & 0xFFFFFFFF
         _U32.pack_into(page1, 24, cc)
@@ -518,7 +596,18 @@ class Pager:
         mode = self._mode
         jf: File | None = None
         sync = self.synchronous > 0
-        if self.journal_path is not None and mode in ("delete", "truncate", "persist"):
+        if self._jf is not None:
+            jf = self._jf
+            self._jf = None
+            try:
+                if self._orig:
+                    append_segment(jf, self._jend, self._orig, self._orig_count,
+                                   self.page_size, sync)
+            except Error:
+                jf.close()
+                self._undo_failed_commit()
+                raise
+        elif self.journal_path is not None and mode in ("delete", "truncate", "persist"):
             jf = self.vfs.open(self.journal_path, readonly=False, create=True)
             write_journal(jf, self._orig, self._orig_count, self.page_size, sync)
         try:
@@ -547,6 +636,9 @@ class Pager:
     def _commit_wal(self) -> None:
         """Append the dirty pages to the WAL as frames, the last one a commit frame; sync."""
         assert self.wal_path is not None
+        if self._shm is not None:
+            self._swal_commit()
+            return
         snap = self._wal
         ps = self.page_size
         if snap is None:
@@ -600,7 +692,13 @@ class Pager:
         _probe("wal_commit")
         self._end_write()
         if snap.max_frame >= WAL_AUTOCHECKPOINT:
-            self._checkpoint_wal()
+            try:
+                self._checkpoint_wal()
+            except Error:
+                # The commit is durable in the WAL already: a failed automatic
+                # checkpoint must not make it look failed. The WAL stays and is
+                # checkpointed (or recovered) later.
+                _probe("wal_autocheckpoint_failed")
 
     def _finish_journal(self, jf: File, mode: str) -> None:
         assert self.journal_path is not None
@@ -635,10 +733,87 @@ class Pager:
             pass
 
     def rollback(self) -> None:
-        """Forget every change of the transaction (P1); state becomes READ."""
+        """Forget every change of the transaction (P1); state becomes READ. After a
+        spill the journal is played back into the file first."""
         if self.state is not State.WRITE:
             return
+        jf = self._jf
+        if jf is not None:
+            self._jf = None
+            _probe("spill_rollback")
+            try:
+                playback(jf, self.file)
+                self._finish_journal(jf, self._mode)
+            except Error:
+                jf.close()
+                self._undo_failed_commit()  # the journal stays hot (P7)
+                raise
+            self._abandon_write()
+            self._drop_cache()
+            return
         self._abandon_write()
+
+    # -- spilling -----------------------------------------------------------
+    def spill_if_needed(self) -> None:
+        """Called by the B-tree layer between operations (no page image is held then):
+        when the dirty pages outgrow cache_size, spill them (P1, P2)."""
+        if (self.state is State.WRITE and len(self._dirty) > self._cache_size
+                and not self._is_wal and self.journal_path is not None
+                and self._mode in ("delete", "truncate", "persist")):
+            self._spill()
+
+    def _spill(self) -> None:
+        """Write the dirty pages (page 1 aside) to the database file before commit: their
+        original images go to the journal as a new segment, synced first (P2); the file
+        is written under EXCLUSIVE (P3) and the pages leave the cache. When EXCLUSIVE is
+        not to be had right now the pages stay in memory."""
+        if self.spill_gate is not None and not self.spill_gate():
+            _probe("spill_busy")
+            return
+        try:
+            self.file.lock(LockLevel.EXCLUSIVE)
+        except BusyError:
+            _probe("spill_busy")
+            return
+        _probe("spill")
+        assert self.journal_path is not None
+        sync = self.synchronous > 0
+        ps = self.page_size
+        victims = sorted(p for p in self._dirty if p != 1 and p <= self.page_count)
+        try:
+            if self._jf is None:
+                jf = self.vfs.open(self.journal_path, readonly=False, create=True)
+                jf.truncate(0)
+                self._jf = jf
+                self._jend = 0
+            orig = self._orig
+            seg = {p: orig.pop(p) for p in victims if p in orig}
+            if seg:
+                self._jend = append_segment(self._jf, self._jend, seg, self._orig_count, ps,
+                                            sync)
+                self._journaled.update(seg)
+            cache = self._cache
+            reqs = [Request(Op.WRITE, self.file, (p - 1) * ps, data=bytes(cache[p]))
+                    for p in victims]
+            for comp in self.backend.submit(reqs):
+                if comp.error is not None:
+                    raise comp.error
+        except Error:
+            # The file may hold some spilled pages: roll the whole transaction back
+            # from the journal (or leave it hot for the next reader, P7).
+            jf2 = self._jf
+            self._jf = None
+            if jf2 is not None:
+                jf2.close()
+            self._undo_failed_commit()
+            raise
+        dirty = self._dirty
+        cache = self._cache
+        for p in victims:
+            dirty.discard(p)
+            del cache[p]
+        if len(cache) >= self._cache_size:
+            self._evict()
 
     def _abandon_write(self) -> None:
         cache = self._cache
@@ -649,11 +824,263 @@ class Pager:
         self._end_write()
 
     def _end_write(self) -> None:
+        if self._shm is not None and self.state is State.WRITE:
+            self._shm.end_write()
         self._dirty.clear()
-        self._orig.clear()
+        self._orig = {}  # a new dict: database.py hands the old one to WAL readers (D4)
+        self._journaled.clear()
+        if self._jf is not None:
+            self._jf.close()
+            self._jf = None
         self._savepoints.clear()
         if not self._is_wal:
             self.file.unlock(LockLevel.SHARED)
+        self.state = State.READ
+
+    # -- shared wal-index (walindex.py) ------------------------------------
+    def _try_shared_wal(self, page_size: int) -> bool:
+        """Enter WAL mode over the shared -shm file (P6); False when this VFS or file
+        cannot (the EXCLUSIVE-lock fallback is used then). The SHARED lock on the
+        database file is kept until close(), as SQLite keeps it in WAL mode."""
+        open_shm = getattr(self.vfs, "open_shm", None)
+        if open_shm is None or self.readonly or self.wal_path is None or not SHARED_WAL_INDEX:
+            return False
+        try:
+            shm = open_shm(self.wal_path[:-4] + "-shm")
+            wf = self.vfs.open(self.wal_path, readonly=False, create=True)
+        except Error:
+            _probe("wal_shm_unavailable")
+            return False
+        self._shm = WalIndex(shm, page_size)
+        self._wal_file = wf
+        self._wal_hdr = None
+        self._wal_map = {}
+        self._map_mx = 0
+        self._is_wal = True
+        _probe("wal_shared_open")
+        return True
+
+    def _swal_begin_read(self) -> None:
+        """Take a wal-index read snapshot; drop cached pages that changed since the last."""
+        shm = self._shm
+        assert shm is not None
+        shm.busy_timeout = self.busy_timeout
+        h = shm.begin_read(self._wal_file)
+        old = self._wal_hdr
+        ps = self.page_size
+        cache = self._cache
+        if old is None or old.salt != h.salt or h.mx_frame < self._map_mx:
+            if old is not None:
+                _probe("wal_shared_reset")
+            cache.clear()
+            self.gen += 1
+            self._wal_map = {}
+            self._map_mx = 0
+        if h.mx_frame > self._map_mx:
+            m = self._wal_map
+            for frame in range(self._map_mx + 1, h.mx_frame + 1):
+                pgno = shm.frame_page(frame)
+                m[pgno] = 32 + (frame - 1) * (24 + ps) + 24
+                cache.pop(pgno, None)
+            self._map_mx = h.mx_frame
+            self.gen += 1
+        self._wal_hdr = h
+        self._wal_use = shm.read_lock > 0
+        if self._wal_use:
+            pages = h.n_page
+        else:
+            hdr = self.file.read(0, 100)
+            size = self.file.size()
+            pages = (size + ps - 1) // ps
+            if len(hdr) == 100 and _u32(hdr, 28)[0] and _u32(hdr, 24)[0] == _u32(hdr, 92)[0]:
+                pages = _u32(hdr, 28)[0]
+        self._db_pages = pages
+        self.page_count = pages
+
+    def _swal_begin_write(self, fresh: bool) -> None:
+        shm = self._shm
+        assert shm is not None
+        shm.busy_timeout = self.busy_timeout
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                shm.begin_write()
+                break
+            except BusyError:
+                # A snapshot taken just now for this write can be retaken; one the caller
+                # has read from cannot (SQLITE_BUSY_SNAPSHOT).
+                if not fresh or time.monotonic() >= deadline:
+                    raise
+                shm.end_read()
+                self._swal_begin_read()
+                time.sleep(0.001)
+        self.state = State.WRITE
+        self._orig_count = self.page_count
+        if self.page_count == 0:
+            self.page_count = 1
+            self._cache[1] = self._empty_page1()
+            self._dirty.add(1)
+            self.gen += 1
+
+    def _swal_commit(self) -> None:
+        """Frames to the WAL, then (W1) index entries and the new wal-index header."""
+        shm = self._shm
+        assert shm is not None and self._wal_file is not None
+        ps = self.page_size
+        wf = self._wal_file
+        try:
+            restarted = shm.try_restart()
+            h = shm.hdr
+            assert h is not None
+            mx = h.mx_frame
+            parts: list[bytes] = []
+            if mx == 0:
+                salt = h.salt if h.salt != bytes(8) else os.urandom(8)
+                seq = 0
+                if wf.size() >= 32:
+                    seq = (_u32(wf.read(12, 4), 0)[0] + 1) & 0xFFFFFFFF
+                salt1, salt2 = struct.unpack(">II", salt)
+                head = WAL_HEADER.pack(WAL_MAGIC_LE, 3007000, ps, seq, salt1, salt2, 0, 0)
+                big = False
+                s1, s2 = wal_checksum(head[:24], 0, 0, big)
+                parts.append(head[:24] + struct.pack(">II", s1, s2))
+                start = 0
+            else:
+                salt = h.salt
+                big = h.big_end
+                s1, s2 = h.cksum
+                start = 32 + mx * (24 + ps)
+            cache = self._cache
+            dirty = sorted(p for p in self._dirty if p <= self.page_count)
+            last = len(dirty) - 1
+            for i, pgno in enumerate(dirty):
+                data = bytes(cache[pgno])
+                fh8 = struct.pack(">II", pgno, self.page_count if i == last else 0)
+                s1, s2 = wal_checksum(fh8, s1, s2, big)
+                s1, s2 = wal_checksum(data, s1, s2, big)
+                parts.append(fh8 + salt + struct.pack(">II", s1, s2) + data)
+            wf.write(start, b"".join(parts))
+            if self.synchronous > 0:
+                wf.sync(self.synchronous >= 2)
+            new = shm.publish(mx + 1, dirty, self.page_count, (s1, s2), salt, big)
+        except Error:
+            shm.end_write()
+            self._abandon_write()
+            raise
+        shm.end_write()
+        _probe("wal_commit")
+        if restarted or mx == 0:
+            self._wal_map = {}
+        m = self._wal_map
+        for i, pgno in enumerate(dirty):
+            m[pgno] = 32 + (mx + i) * (24 + ps) + 24
+        self._map_mx = new.mx_frame
+        self._wal_hdr = new
+        self._db_pages = self.page_count
+        self._end_write()
+        # The read snapshot moves past our own commit (pages cached stay valid).
+        shm.end_read()
+        if new.mx_frame >= WAL_AUTOCHECKPOINT:
+            try:
+                if shm.checkpoint(wf, self.file, self.synchronous > 0):
+                    _probe("wal_checkpoint")
+            except Error:
+                _probe("wal_autocheckpoint_failed")
+        try:
+            self._swal_begin_read()
+        except Error:
+            # The commit is durable: report success and leave no read transaction
+            # behind (the next begin_read() takes a snapshot again).
+            _probe("wal_reread_failed")
+            self.state = State.NONE
+
+    def wal_checkpoint(self, mode: str = "passive") -> tuple[int, int, int]:
+        """PRAGMA wal_checkpoint(mode) -> (busy, log frames, checkpointed frames).
+
+        mode: passive / full / restart / truncate. Not in WAL mode: (0, -1, -1). Inside
+        a write transaction nothing is done: (1, -1, -1)."""
+        mode = mode.lower()
+        if not self._is_wal:
+            return 0, -1, -1
+        if self.state is State.WRITE:
+            return 1, -1, -1
+        shm = self._shm
+        if shm is None:
+            self._checkpoint_wal()  # P6 fallback: the file is ours alone
+            return 0, 0, 0
+        assert self._wal_file is not None
+        reading = self.state is State.READ
+        shm.end_read()
+        try:
+            full = shm.checkpoint(self._wal_file, self.file, self.synchronous > 0)
+            if full:
+                _probe("wal_checkpoint")
+            busy = 0 if full or mode == "passive" else 1
+            if full and mode in ("restart", "truncate"):
+                if shm.restart_now():
+                    if mode == "truncate":
+                        self._wal_file.truncate(0)
+                else:
+                    busy = 1
+            h = shm._try_header()
+            log = h.mx_frame if h is not None else 0
+            return busy, log, min(shm.n_backfill, log)
+        finally:
+            if reading:
+                self._swal_begin_read()
+
+    def _swal_close(self) -> None:
+        """Last user of the file (EXCLUSIVE on the database to be had): checkpoint all and
+        delete the WAL and -shm files, as SQLite does; otherwise just let go."""
+        shm = self._shm
+        assert shm is not None
+        shm.end_read()
+        delete = False
+        try:
+            self.file.lock(LockLevel.EXCLUSIVE)
+            assert self._wal_file is not None
+            if shm.checkpoint(self._wal_file, self.file, True) and shm.shm.exclusive_user():
+                delete = True
+        except Error:
+            pass
+        shm.close(delete)
+        self._shm = None
+        if delete and self.wal_path is not None:
+            if self._wal_file is not None:
+                self._wal_file.close()
+                self._wal_file = None
+            try:
+                self.vfs.delete(self.wal_path)
+            except Error:
+                pass
+
+    def _swal_leave(self) -> None:
+        """Leave WAL mode: needs the file to ourselves (EXCLUSIVE), like SQLite."""
+        shm = self._shm
+        assert shm is not None
+        shm.end_read()
+        try:
+            self.file.lock(LockLevel.EXCLUSIVE)
+        except BusyError:
+            shm.begin_read(self._wal_file)
+            raise OperationalError("database is locked", code=C.SQLITE_BUSY) from None
+        assert self._wal_file is not None
+        if not shm.checkpoint(self._wal_file, self.file, True):
+            raise OperationalError("database is locked", code=C.SQLITE_BUSY)
+        shm.close(True)
+        self._shm = None
+        self._wal_file.close()
+        self._wal_file = None
+        self._wal_use = False
+        self._wal_map = {}
+        self._wal_hdr = None
+        if self.wal_path is not None:
+            self.vfs.delete(self.wal_path)
+        self.file.unlock(LockLevel.SHARED)
+        self._cache.clear()
+        self._sig = None
+        self.state = State.NONE
+        self._load_header()
         self.state = State.READ
 
     # -- savepoints ---------------------------------------------------------
@@ -683,6 +1110,7 @@ class Pager:
         if n < 1 or n > len(sps):
             return
         cache = self._cache
+        dirty = self._dirty
         for sp in reversed(sps[n - 1:]):
             for pgno, img in sp.images.items():
                 page = cache.get(pgno)
@@ -690,6 +1118,7 @@ class Pager:
                     page[:] = img
                 else:
                     cache[pgno] = bytearray(img)
+                dirty.add(pgno)  # also a page truncate_pages() dropped
         target = sps[n - 1].page_count
         for pgno in range(target + 1, self.page_count + 1):
             cache.pop(pgno, None)
@@ -705,7 +1134,9 @@ class Pager:
             return
         if self.state is State.WRITE:
             self.rollback()
-        if self._is_wal and not self.readonly:
+        if self._shm is not None:
+            self._swal_close()
+        elif self._is_wal and not self.readonly:
             try:
                 self._checkpoint_wal()
             except Error:

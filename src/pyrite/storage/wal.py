@@ -13,9 +13,9 @@ Frame header, 24 bytes, then one page:
 
 Checksums run cumulatively over the header and every frame (its first 8 header
 bytes, then the page). Only frames up to the last valid commit frame count.
-pyrite writes frames only while it holds an EXCLUSIVE lock on the database
-(there is no shared wal-index yet); a WAL written by another process is
-checkpointed before pyrite appends to a fresh one (pager.py, P6)."""
+With the shared wal-index (walindex.py) the pager appends frames under the WRITE
+lock and finds them through the -shm file; read_wal() serves the fallback that
+holds the database EXCLUSIVE (pager.py, P6)."""
 
 from __future__ import annotations
 
