@@ -469,15 +469,21 @@ class Compiler:
                 raise errors.OperationalError(
                     f"sub-select returns {len(info.names)} columns - expected 1")
             x = self.ex(e.expr, sc)
+            # SQLite (exprINAffinity/sqlite3CompareAffinity): with an affinity on both
+            # sides the probe compares as NUMERIC if either is numeric, else as is;
+            # with one side only, that side's affinity (REAL included) applies to the
+            # left value and to every row of the set.
             la = self.aff(e.expr, sc)
             ra = info.affs[0] if info.affs else None
-            aff: int | None = None
-            if la in NUMERIC_AFFS and ra not in NUMERIC_AFFS:
-                aff = AFF_NUMERIC
-            elif la == AFF_TEXT and ra is None:
-                aff = AFF_TEXT
-            if ra in NUMERIC_AFFS and la not in NUMERIC_AFFS:
-                x = f"apply_affinity({x}, {self.const(V.Affinity.NUMERIC)})"
+            aff: int | None
+            if la is not None and ra is not None:
+                aff = AFF_NUMERIC if la in NUMERIC_AFFS or ra in NUMERIC_AFFS else None
+            else:
+                aff = la if la is not None else ra
+            if aff == AFF_BLOB:
+                aff = None
+            if aff is not None:
+                x = f"apply_affinity({x}, {self.const(V.Affinity(aff))})"
             a = "None" if aff is None else self.const(V.Affinity(aff))
             r = f"in_rows({x}, {rows}, {a})"
         return f"sql_not({r})" if e.negated else r
@@ -1922,6 +1928,14 @@ class Compiler:
             coll = self.coll(a.args[0], sc)[0]
             cls = RT.Min if name == "min" else RT.Max
             base = f"{self.const(cls)}({self.coll_arg(coll)[2:] or 'None'})"
+        elif name in ("sum", "total", "avg", "group_concat", "string_agg") \
+                and name in _functions().AGGREGATES:
+            # functions.aggregate holds SQLite's exact rules (sum of integer-looking
+            # text stays INTEGER, overflow after a REAL, …).
+            adef = _functions().AGGREGATES[name]
+            if not adef.accepts(len(a.args)):
+                raise errors.OperationalError(f"wrong number of arguments to function {a.name}()")
+            base = self.const(adef.factory) + "(None)"
         elif name in RT.BUILTIN_AGGREGATES:
             n = len(a.args)
             ok = {"count": (1,), "sum": (1,), "total": (1,), "avg": (1,),
@@ -1940,6 +1954,13 @@ class Compiler:
                     "DISTINCT aggregates must have exactly one argument")
             return f"{self.const(RT.Distinct)}({base})"
         return base
+
+
+def _functions() -> Any:
+    """The functions package, imported on first use (it is large)."""
+    from pyrite import functions
+
+    return functions
 
 
 @dataclass(frozen=True, eq=False)
