@@ -154,6 +154,61 @@ def cell_search() -> tuple[Callable[[], object], int]:
     return run, len(keys)
 
 
+@bench("B-tree replace by rowid, same-size row, 20k-row table (btree.table_insert)")
+def btree_replace() -> tuple[Callable[[], object], int]:
+    from pyrite.storage import btree, record
+
+    pager = _memory_pager()
+    root = btree.create_table(pager)
+    rows = _rows(20_000)
+    for i, row in enumerate(rows, start=1):
+        btree.table_insert(pager, root, i, record.encode(row))
+    keys = [random.Random(k).randint(1, 20_000) for k in range(2000)]
+    payloads = [record.encode(rows[k - 1]) for k in keys]
+
+    def run() -> None:
+        for k, p in zip(keys, payloads, strict=True):
+            btree.table_insert(pager, root, k, p)
+
+    return run, len(keys)
+
+
+def _text_index(pager: Any, n: int) -> tuple[int, list[tuple[Any, ...]]]:
+    from pyrite.storage import btree, record
+
+    entries = [(row[1], row[0]) for row in _rows(n)]
+    root = btree.create_index(pager)
+    btree.index_build(pager, root, record.sort_keys(entries))
+    return root, entries
+
+
+@bench("index seek, 20k-entry text index (IndexCursor.seek_ge)")
+def index_seek_text() -> tuple[Callable[[], object], int]:
+    from pyrite.storage.cursor import IndexCursor
+    from pyrite.storage.record import BINARY_KEY
+
+    pager = _memory_pager()
+    root, entries = _text_index(pager, 20_000)
+    keys = [[entries[random.Random(k).randrange(len(entries))][0]] for k in range(2000)]
+    cursor = IndexCursor(pager, root, BINARY_KEY)
+
+    def run() -> None:
+        for k in keys:
+            cursor.seek_ge(k)
+
+    return run, len(keys)
+
+
+@bench("index bulk build, 20k text keys, per key (record.sort_keys + btree.index_build)")
+def index_bulk_build() -> tuple[Callable[[], object], int]:
+    pager = _memory_pager()
+
+    def run() -> None:
+        _text_index(pager, 20_000)
+
+    return run, 20_000
+
+
 @bench("compiled WHERE over 20k rows, per row (SELECT count(*) ... WHERE b > ? AND c = ?)")
 def compiled_where() -> tuple[Callable[[], object], int]:
     import pyrite

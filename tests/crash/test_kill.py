@@ -35,10 +35,6 @@ def test_checker_sees_a_lost_commit(tmp_path: Path) -> None:
         killer.check_files(path, tmp_path / "w", 5, models, (3, 4))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "exec/session.py _exec_commit skips pager.commit() while a statement is still active: "
-    "a cursor whose rows were not fetched (even one already garbage collected) keeps "
-    "Session._active > 0, so COMMIT returns success and nothing reaches the file"))
 def test_commit_with_unfinished_select_is_durable(tmp_path: Path) -> None:
     path = tmp_path / "u.db"
     con = pyrite.connect(str(path), isolation_level=None)

@@ -24,9 +24,6 @@ def test_racing_writers(tmp_path: Path, mode: str) -> None:
 
 @pytest.mark.skipif(not getattr(pager, "SHARED_WAL_INDEX", False),
                     reason="pyrite holds WAL files exclusively (no shared wal-index)")
-@pytest.mark.xfail(strict=False, reason=(
-    "timing-dependent symptom of test_failed_begin_immediate_in_wal_retries: once pyrite's "
-    "BEGIN IMMEDIATE meets sqlite3's write lock, every retry is SQLITE_BUSY (livelock)"))
 def test_racing_writers_wal_both_connections_open(tmp_path: Path) -> None:
     st = race.run("wal", 60, seed=12, directory=tmp_path, timeout=120, hold=True)
     assert st.commits == {"sqlite3": 60, "pyrite": 60}
@@ -88,7 +85,7 @@ def test_busy_from_a_sqlite3_writer_is_clean_and_retryable(tmp_path: Path) -> No
             p.execute("BEGIN IMMEDIATE")
         assert info.value.sqlite_errorcode == 5 and info.value.sqlite_errorname == "SQLITE_BUSY"
         assert not p.in_transaction
-        p.close()  # (a failed BEGIN leaves a SHARED lock behind: see the xfail below)
+        p.close()
         assert _release(holder) == "done"
         p = pyrite.connect(str(path), timeout=0.0, isolation_level=None)
         p.execute("BEGIN IMMEDIATE")  # the retry succeeds and sees the other commit
@@ -100,12 +97,6 @@ def test_busy_from_a_sqlite3_writer_is_clean_and_retryable(tmp_path: Path) -> No
         p.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "exec/session.py _exec_begin: BEGIN IMMEDIATE calls pager.begin_read() then "
-    "begin_write(); when begin_write() raises BusyError the SHARED lock taken by "
-    "begin_read() is kept although no transaction is open, so the other process's "
-    "COMMIT cannot get EXCLUSIVE and fails with 'database is locked' until this "
-    "connection runs another statement or closes"))
 def test_failed_begin_immediate_releases_its_lock(tmp_path: Path) -> None:
     path = tmp_path / "b.db"
     _table(path)
@@ -148,11 +139,6 @@ def test_pyrite_wal_lock_gives_sqlite3_busy_not_corruption(tmp_path: Path) -> No
 
 @pytest.mark.skipif(not getattr(pager, "SHARED_WAL_INDEX", False),
                     reason="pyrite holds WAL files exclusively (no shared wal-index)")
-@pytest.mark.xfail(strict=True, reason=(
-    "exec/session.py _exec_begin: after BEGIN IMMEDIATE fails with BusyError the read "
-    "transaction it opened stays open; in WAL mode its snapshot is then older than the "
-    "other writer's commit, so every later BEGIN IMMEDIATE on this connection fails with "
-    "SQLITE_BUSY (stale snapshot) forever: a livelock for any retrying writer"))
 def test_failed_begin_immediate_in_wal_retries(tmp_path: Path) -> None:
     path = tmp_path / "w.db"
     con = sqlite3.connect(path)

@@ -33,11 +33,6 @@ def test_seeds(tmp_path: Path, mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["truncate", "persist"])
-@pytest.mark.xfail(strict=True, raises=simulate.SimFailure, reason=(
-    "pager._finish_journal: the commit point of journal_mode TRUNCATE (truncate to 0) and "
-    "PERSIST (zeroed header) is never synced, so a power cut after commit() returned can "
-    "bring back the hot journal and roll the acknowledged transaction back "
-    "(SQLite syncs the journal after truncating/zeroing it)"))
 def test_seeds_truncate_persist(tmp_path: Path, mode: str) -> None:
     for seed in range(40):
         simulate.run_seed(seed, scratch=tmp_path, modes=(mode,),
@@ -78,11 +73,8 @@ def test_power_cut_after_commit_delete_mode() -> None:
 
 
 @pytest.mark.parametrize("mode", ["truncate", "persist"])
-@pytest.mark.xfail(strict=True, reason=(
-    "pager._finish_journal does not sync the journal after truncating it (TRUNCATE) or "
-    "zeroing its header (PERSIST): a power cut then replays the old journal over a "
-    "committed transaction"))
 def test_power_cut_after_commit(mode: str) -> None:
+    """The journal's truncation / zeroed header is the commit point: it is synced."""
     assert [_last_commit_survives(mode, s) for s in range(8)] == ["second"] * 8
 
 

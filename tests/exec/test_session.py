@@ -495,7 +495,7 @@ def test_order_by_from_access_path_matches_sqlite() -> None:
               "SELECT a, b FROM t WHERE c > '5' ORDER BY b LIMIT 7 OFFSET 3"):
         assert s.execute(q) == con.execute(q).fetchall(), q
     assert s.execute("EXPLAIN QUERY PLAN SELECT a, b FROM t ORDER BY b LIMIT 3") == [
-        (1, 0, 0, "SCAN t USING INDEX tb")]
+        (1, 0, 0, "SCAN t USING COVERING INDEX tb")]
     assert s.execute("EXPLAIN QUERY PLAN SELECT a, c FROM t ORDER BY c") == [
         (1, 0, 0, "SCAN t"), (2, 0, 0, "USE TEMP B-TREE FOR ORDER BY")]
     s.close()

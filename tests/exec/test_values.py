@@ -44,9 +44,14 @@ def _same(a: Any, b: Any) -> bool:
 
 def _run_ours(fn: Any, *args: Any) -> Any:
     try:
-        return fn(*args)
+        got = fn(*args)
     except Error as e:
         return ("error", str(e))
+    if type(got) is str:
+        # bytes that are not UTF-8 stay as surrogate escapes in pyrite's TEXT (so the
+        # module can raise sqlite3's decode error); the oracle decodes with "replace"
+        got = got.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return got
 
 
 def _run_sqlite(sql: str, args: tuple[Any, ...]) -> Any:

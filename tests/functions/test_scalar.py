@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from pyrite.errors import Error
 from pyrite.functions import SCALARS, find_scalar
+from pyrite.storage.record import TEXT_ERRORS
 
 GRID: list[Any] = [
     None, 0, -0.0, 1, -1, 2, 3, -3, 2**63 - 1, -(2**63), 1e308, 0.1, 1.5, -2.5, 2.675, 1e20,
@@ -24,7 +25,8 @@ GRID: list[Any] = [
 SMALL: list[Any] = [None, 0, -1, 2, 1.5, -0.0, 'abc', '12', '', 'ÄÖx', b'\x01\x02', 2**63 - 1]
 
 CON = sqlite3.connect(":memory:")
-CON.text_factory = lambda b: b.decode("utf-8", "replace")
+# TEXT that is not UTF-8 keeps its bytes on both sides (as surrogate escapes in pyrite)
+CON.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
 _COLL_FUNCS = {"max", "min", "nullif"}
 
 
@@ -35,6 +37,8 @@ def _same(a: Any, b: Any) -> bool:
         if math.isnan(a) and math.isnan(b):
             return True
         return a == b and math.copysign(1, a) == math.copysign(1, b)
+    if type(a) is str:
+        return a.encode("utf-8", TEXT_ERRORS) == b.encode("utf-8", TEXT_ERRORS)
     return bool(a == b)
 
 

@@ -68,15 +68,21 @@ def test_missing_without_create(tmp_path: Path) -> None:
 
 
 def test_write_claims_between_connections() -> None:
+    """The in-process lock table (database.py D1): one RESERVED view at a time."""
     from pyrite.errors import BusyError
 
     db = Database.acquire(":memory:")
-    a, b = object(), object()
-    db.claim_write(a)
-    db.claim_write(a)
+    a, b = db.view(), db.view()
+    a.busy_timeout = b.busy_timeout = 0.0
+    a.begin_write()
+    a.begin_write()
+    b.begin_read()
     with pytest.raises(BusyError):
-        db.claim_write(b)
-    db.release_write(b)
-    db.release_write(a)
-    db.claim_write(b)
+        b.begin_write()
+    b.end_read()
+    a.rollback()
+    a.end_read()
+    b.begin_write()
+    b.rollback()
+    b.end_read()
     db.release()

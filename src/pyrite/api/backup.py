@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pyrite import constants as C
 from pyrite.api.adapters import arg_type_name
 from pyrite.api.cursor import Cursor
-from pyrite.errors import OperationalError
+from pyrite.errors import NotSupportedError, OperationalError
 
 if TYPE_CHECKING:
     from pyrite.api.connection import Connection
@@ -131,6 +131,13 @@ def backup(
         fresh, fresh_total = snapshot()
         if fresh != image:
             image, total, copied = fresh, fresh_total, 0
+    if paged and hasattr(target._session, "restore_image"):
+        try:
+            target._session.restore_image(image)
+            return
+        except NotSupportedError:  # page sizes differ: copy logically instead
+            image = _logical_snapshot(source, name)[0]
+            paged = False
     if paged:
         target._session.deserialize(image, "main")
     else:

@@ -133,9 +133,10 @@ class _AggregateAdapter:
 
     _UNSET: Any = object()
 
-    def __init__(self, cls: Any) -> None:
+    def __init__(self, cls: Any, window: bool = False) -> None:
         self._cls = cls
         self._obj: Any = self._UNSET
+        self._window = window
 
     def _instance(self) -> Any:
         if self._obj is self._UNSET:
@@ -183,6 +184,13 @@ class _AggregateAdapter:
     def finalize(self) -> Any:
         if self._obj is self._UNSET:  # no rows were stepped: NULL, no instance
             return None
+        if self._window:
+            # SQLite does not pass a window function's xFinal error on to step():
+            # the error is reported (unraisable hook) and the result is NULL.
+            try:
+                return self._result("finalize")
+            except OperationalError:
+                return None
         return self._result("finalize")
 
     def _result(self, name: str) -> Any:
@@ -199,9 +207,9 @@ class _AggregateAdapter:
             ) from None
 
 
-def _aggregate_factory(cls: Any) -> Callable[[], _AggregateAdapter]:
+def _aggregate_factory(cls: Any, window: bool = False) -> Callable[[], _AggregateAdapter]:
     def make() -> _AggregateAdapter:
-        return _AggregateAdapter(cls)
+        return _AggregateAdapter(cls, window)
 
     return make
 
@@ -297,9 +305,12 @@ class Connection:
         from pyrite.api.uri import parse_target
 
         target = parse_target(path, bool(uri))
+        extra: dict[str, Any] = {}
+        if target.memory_name is not None:  # file:name?mode=memory&cache=shared
+            extra["memory_name"] = target.memory_name
         self._session = session_factory[0](
             target.path, readonly=target.readonly, create=target.create, uri=False,
-            timeout=float(timeout),
+            timeout=float(timeout), **extra,
         )
         self._closed = False
         self._initialized = True
@@ -580,7 +591,7 @@ class Connection:
         self._check()
         if not -1 <= num_params <= 127:
             raise ProgrammingError("bad parameter or other API misuse")
-        factory = None if aggregate_class is None else _aggregate_factory(aggregate_class)
+        factory = None if aggregate_class is None else _aggregate_factory(aggregate_class, True)
         self._session.create_window_function(name, num_params, factory)
 
     def create_collation(self, name: str, callable: Any, /) -> None:  # noqa: A002
@@ -614,6 +625,11 @@ class Connection:
             if not isinstance(result, int):
                 report_callback_error(
                     ValueError("authorizer callback must return an integer"), cb
+                )
+                return C.SQLITE_DENY
+            if not -(2**31) <= result < 2**31:  # CPython: _PyLong_AsInt overflows
+                report_callback_error(
+                    OverflowError("Python int too large to convert to C int"), cb
                 )
                 return C.SQLITE_DENY
             return int(result)

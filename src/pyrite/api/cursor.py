@@ -430,7 +430,12 @@ class Cursor:
         convs = self._converters
         text_factory = self._connection.text_factory
         if not convs and text_factory is str:
-            return row
+            for v in row:
+                # text that is not UTF-8 arrives with surrogate escapes (values.concat)
+                if type(v) is str and not v.isascii():
+                    break
+            else:
+                return row
         values = list(row)
         for i, v in enumerate(values):
             conv = convs[i] if convs else None
@@ -439,21 +444,28 @@ class Cursor:
                     data = value_as_bytes(v)
                     # sqlite3_column_blob() of a zero-length value is NULL: None
                     values[i] = conv(data) if data else None
+            elif type(v) is str and text_factory is str:
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    self._decode_error(i, _text_data(v))
             elif type(v) is str and text_factory is not str:
-                data = v.encode("utf-8", "surrogatepass")
+                data = _text_data(v)
                 if text_factory is bytes:
                     values[i] = data
                     continue
                 try:
                     values[i] = text_factory(data)
                 except UnicodeDecodeError:
-                    names = self._stmt.stmt.column_names if self._stmt else []
-                    col = names[i] if i < len(names) else ""
-                    raise OperationalError(
-                        f"Could not decode to UTF-8 column '{col}' with text "
-                        f"'{data.decode('utf-8', 'replace')}'"
-                    ) from None
+                    self._decode_error(i, data)
         return tuple(values)
+
+    def _decode_error(self, i: int, data: bytes) -> None:
+        names = self._stmt.stmt.column_names if self._stmt else []
+        col = names[i] if i < len(names) else ""
+        text = data.split(b"\0", 1)[0].decode("utf-8", "replace")  # a C string: to its NUL
+        raise OperationalError(
+            f"Could not decode to UTF-8 column '{col}' with text '{text}'") from None
 
     @serialized
     def _fetch_one(self) -> Any:
@@ -539,3 +551,11 @@ class Cursor:
     def setoutputsize(self, size: object, column: object = None, /) -> None:
         """setoutputsize(size, column=None): required by DB-API; does nothing."""
 
+
+def _text_data(v: str) -> bytes:
+    """The bytes of a TEXT value: surrogate escapes (bytes that were not UTF-8) turn
+    back into those bytes; other lone surrogates are kept as sqlite3 stores them."""
+    try:
+        return v.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return v.encode("utf-8", "surrogatepass")

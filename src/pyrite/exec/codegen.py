@@ -18,6 +18,7 @@ from pyrite import errors
 from pyrite.exec import runtime as RT
 from pyrite.exec import values as V
 from pyrite.exec.source import Func, Names
+from pyrite.planner import cost as COST
 from pyrite.planner.catalog import (
     AFF_BLOB,
     AFF_INTEGER,
@@ -61,6 +62,10 @@ class Src:
     used: set[int] = field(default_factory=set)
     ipk: int | None = None
     left: bool = False  # right side of a LEFT JOIN
+    label: str = ""  # name in EXPLAIN QUERY PLAN lines (subqueries: "(subquery-N)")
+    indexes: list[Index] | None = None  # NOT INDEXED / INDEXED BY restrict the choice
+    cross: bool = False  # joined by CROSS JOIN: the join order stays as written
+    outer_kind: str = ""  # "RIGHT" or "FULL": the second of two FROM items
 
 
 @dataclass(eq=False)
@@ -93,6 +98,7 @@ class Cte:
     recursive: bool
     cur_var: str | None = None
     cur_names: list[str] | None = None
+    materialized: bool | None = None
 
 
 @dataclass
@@ -177,13 +183,21 @@ class Compiler:
         self.outer: Scope | None = None  # old/new rows while compiling a trigger body
         self.no_cache = False  # trigger bodies re-evaluate every subquery per row
         self.trigger_stack: list[str] = []
+        self.need: dict[int, set[int]] | None = None  # per source: columns read
+        self.order_hint: tuple[str, list[tuple[Src, int | None, bool]]] | None = None
+        self.order_done = False
+        self.path_decoded = False
+        self.hash_col_name = ""
+        self.minmax_scan = False
+        self.or_children: list[str] = []
 
     # ---- constants and names
 
     def const(self, v: Any) -> str:
         """const(v) -> the generated-code name holding v."""
         try:
-            key: Any = (type(v), v)
+            # -0.0 == 0.0, yet SQLite keeps the sign of a stored REAL: key reals by repr
+            key: Any = (type(v), repr(v) if type(v) is float else v)
             hash(key)
         except TypeError:
             key = ("id", id(v))
@@ -355,7 +369,7 @@ class Compiler:
         if e.op == "-" and isinstance(e.operand, ast.Literal) and isinstance(
                 e.operand.value, (int, float)) and not isinstance(e.operand.value, bool):
             v = e.operand.value
-            if isinstance(v, int) and -v < -(2**63):
+            if isinstance(v, int) and not -(2**63) <= -v < 2**63:  # overflow to REAL
                 return self.const(float(-v))
             return self.const(-v)
         a = self.ex(e.operand, sc)
@@ -368,18 +382,22 @@ class Compiler:
         return f"sql_not({a})"
 
     def _cmp_operands(self, left: ast.Expr, right: ast.Expr, sc: Scope) -> tuple[str, str]:
-        la, ra = self.aff(left, sc), self.aff(right, sc)
-        conv_l: int | None = None
-        conv_r: int | None = None
-        if la in NUMERIC_AFFS and ra not in NUMERIC_AFFS:
-            conv_r = AFF_NUMERIC
-        elif ra in NUMERIC_AFFS and la not in NUMERIC_AFFS:
-            conv_l = AFF_NUMERIC
-        elif la == AFF_TEXT and ra is None:
-            conv_r = AFF_TEXT
-        elif ra == AFF_TEXT and la is None:
-            conv_l = AFF_TEXT
+        conv_l, conv_r = self._cmp_convs(left, right, sc)
         return self._conv(left, conv_l, sc), self._conv(right, conv_r, sc)
+
+    def _cmp_convs(self, left: ast.Expr, right: ast.Expr,
+                   sc: Scope) -> tuple[int | None, int | None]:
+        """The affinities a comparison applies to (left, right) before comparing."""
+        la, ra = self.aff(left, sc), self.aff(right, sc)
+        if la in NUMERIC_AFFS and ra not in NUMERIC_AFFS:
+            return None, AFF_NUMERIC
+        if ra in NUMERIC_AFFS and la not in NUMERIC_AFFS:
+            return AFF_NUMERIC, None
+        if la == AFF_TEXT and ra is None:
+            return None, AFF_TEXT
+        if ra == AFF_TEXT and la is None:
+            return AFF_TEXT, None
+        return None, None
 
     def _conv(self, e: ast.Expr, aff: int | None, sc: Scope) -> str:
         if aff is None:
@@ -453,14 +471,94 @@ class Compiler:
         else:
             items = "(" + "".join(self.ex(i, sc) + ", " for i in e.items) + ")"
             if la in NUMERIC_AFFS or la == AFF_TEXT:
-                r = f"in_list_aff({x}, {items}, {self.const(V.Affinity(la))})"
+                # the items get the comparison's affinity: REAL compares as NUMERIC, an
+                # integer item stays an integer (sqlite3CodeRhsOfIN, applyAffinity)
+                ia = AFF_NUMERIC if la == AFF_REAL else la
+                r = f"in_list_aff({x}, {items}, {self.const(V.Affinity(ia))})"
             else:
                 r = f"in_list({x}, {items})"
         return f"sql_not({r})" if e.negated else r
 
-    def _ex_InSelect(self, e: ast.InSelect, sc: Scope) -> str:
+    def insel_rows(self, e: ast.InSelect, sc: Scope) -> tuple[str, SelInfo]:
+        """The rows of an IN (SELECT ...) list: (generated expression, its SelInfo),
+        compiled once per statement and function."""
+        memo: dict[tuple[int, int], tuple[str, SelInfo]] = self.__dict__.setdefault(
+            "insel_memo", {})
+        key = (id(e), id(sc.func))
+        if key in memo:
+            return memo[key]
+        n = self.sel_no(e.select)
+        op = self.plan_open(f"LIST SUBQUERY {n}")
+        at = len(self.plan.lines)
         info = self.gen_select(e.select, sc, sc.func)
+        via = self.in_operator_index(e.select) if not info.correlated else None
+        if via is not None:  # SQLite reads the subquery's index as the IN set
+            del self.plan.lines[at:]
+            self.plan_close(op, f"USING INDEX {via} FOR IN-OPERATOR")
+        else:
+            self.plan_close(op, f"CORRELATED LIST SUBQUERY {n}" if info.correlated else None)
         rows = self._cached_rows(info, sc)
+        if not info.correlated and not self.no_cache:
+            memo[key] = (rows, info)
+        return rows, info
+
+    def in_operator_index(self, sel: ast.Select) -> str | None:
+        """`SELECT col FROM tbl` whose column leads an index: that index's name."""
+        core = sel.body
+        if not isinstance(core, ast.SelectCore) or sel.with_ is not None or sel.order_by \
+                or sel.limit is not None or core.where is not None or core.group_by \
+                or core.having is not None or core.distinct or len(core.columns) != 1 \
+                or not isinstance(core.from_, ast.TableRef):
+            return None
+        e = core.columns[0].expr
+        t = self.catalog.table(core.from_.name)
+        if not isinstance(e, ast.ColumnRef) or t is None or self.find_cte(core.from_.name):
+            return None
+        col = next((i for i, c in enumerate(t.columns) if c.name.lower() == e.column.lower()), None)
+        if col is None or col == t.ipk:
+            return None
+        for idx in self._scan_order(t.indexes):
+            if idx.where is None and idx.columns and idx.columns[0] == col:
+                return idx.name
+        return None
+
+    def in_index_desc(self, e: ast.InSelect, sc: Scope) -> bool:
+        """Whether SQLite probes `x IN (SELECT col FROM tbl)` through an index whose
+        leading column col is DESC (sqlite3FindInIndex: the newest index first, no
+        partial index, the comparison's collation, an affinity the index can hold).
+        SQLite then decides whether the set holds a NULL from the index's first entry
+        alone (sqlite3SetHasNullFlag): in DESC order that is the largest value, NULL
+        only when every value is."""
+        if self.in_operator_index(e.select) is None:
+            return False
+        core = e.select.body
+        assert isinstance(core, ast.SelectCore) and isinstance(core.from_, ast.TableRef)
+        rhs = core.columns[0].expr
+        t = self.catalog.table(core.from_.name)
+        assert isinstance(rhs, ast.ColumnRef) and t is not None
+        col = next(i for i, c in enumerate(t.columns) if c.name.lower() == rhs.column.lower())
+        idx_aff = t.columns[col].affinity
+        la = self.aff(e.expr, sc)
+        if la is None:  # sqlite3CompareAffinity
+            cmp_aff = idx_aff
+        else:
+            cmp_aff = AFF_NUMERIC if la in NUMERIC_AFFS or idx_aff in NUMERIC_AFFS else AFF_BLOB
+        if (cmp_aff == AFF_TEXT and idx_aff != AFF_TEXT) \
+                or (cmp_aff in NUMERIC_AFFS and idx_aff not in NUMERIC_AFFS):
+            return False
+        lc, explicit = self.coll(e.expr, sc)
+        rc = t.columns[col].collation
+        want = (lc if explicit or lc else (rc.upper() if rc else None)) or "BINARY"
+        for idx in reversed(t.indexes):
+            if idx.where is not None or not idx.columns or idx.columns[0] != col:
+                continue
+            if (idx.collations[0] or rc or "BINARY").upper() != want:
+                continue
+            return idx.desc[0]
+        return False
+
+    def _ex_InSelect(self, e: ast.InSelect, sc: Scope) -> str:
+        rows, info = self.insel_rows(e, sc)
         if isinstance(e.expr, ast.RowValue):
             x = "(" + "".join(self.ex(i, sc) + ", " for i in e.expr.items) + ")"
             r = f"in_rowvals({x}, {rows})"
@@ -485,7 +583,8 @@ class Compiler:
             if aff is not None:
                 x = f"apply_affinity({x}, {self.const(V.Affinity(aff))})"
             a = "None" if aff is None else self.const(V.Affinity(aff))
-            r = f"in_rows({x}, {rows}, {a})"
+            desc = ", True" if not info.correlated and self.in_index_desc(e, sc) else ""
+            r = f"in_rows({x}, {rows}, {a}{desc})"
         return f"sql_not({r})" if e.negated else r
 
     def _cached_rows(self, info: SelInfo, sc: Scope) -> str:
@@ -505,7 +604,10 @@ class Compiler:
         return f"int({a} is not None)" if e.negated else f"int({a} is None)"
 
     def _ex_Exists(self, e: ast.Exists, sc: Scope) -> str:
+        n = self.sel_no(e.select)
+        op = self.plan_open(f"SCALAR SUBQUERY {n}")
         info = self.gen_select(e.select, sc, sc.func)
+        self.plan_close(op, f"CORRELATED SCALAR SUBQUERY {n}" if info.correlated else None)
         if info.correlated or self.no_cache:
             return f"exists({info.fname}())"
         cache = self.fresh("s")
@@ -513,10 +615,23 @@ class Compiler:
         return f"({cache}[0] if {cache} else cached({cache}, lambda: exists({info.fname}())))"
 
     def _ex_Subquery(self, e: ast.Subquery, sc: Scope) -> str:
+        memo: dict[tuple[int, int], str] = self.__dict__.setdefault("sub_memo", {})
+        key = (id(e), id(sc.func))
+        if key in memo:
+            return memo[key]
+        code = self._ex_Subquery1(e, sc)
+        if code.startswith("(") and not self.no_cache:
+            memo[key] = code
+        return code
+
+    def _ex_Subquery1(self, e: ast.Subquery, sc: Scope) -> str:
         sel = e.select
+        n = self.sel_no(sel)
         if sel.limit is None:
             sel = dataclasses.replace(sel, limit=ast.Literal(1))
+        op = self.plan_open(f"SCALAR SUBQUERY {n}")
         info = self.gen_select(sel, sc, sc.func)
+        self.plan_close(op, f"CORRELATED SCALAR SUBQUERY {n}" if info.correlated else None)
         if len(info.names) != 1:
             raise errors.OperationalError(
                 f"sub-select returns {len(info.names)} columns - expected 1")
@@ -533,10 +648,15 @@ class Compiler:
             base = self.ex(e.operand, sc)
             first = True
             for w, then in reversed(e.whens):
-                wv = self.ex(w, sc)
+                # CASE x WHEN w compares as x = w, affinities included (sqlite3ExprAffinity
+                # of the TK_REGISTER copy of x is x's own)
+                conv_t, conv_w = self._cmp_convs(e.operand, w, sc)
+                wv = self._conv(w, conv_w, sc)
+                tc = t if conv_t is None else \
+                    f"apply_affinity({t}, {self.const(V.Affinity(conv_t))})"
                 coll = self.coll_arg(self.cmp_coll(e.operand, w, sc))
                 tv = self.ex(then, sc)
-                out = f"({tv} if sql_eq({t}, {wv}{coll}) == 1 else {out})"
+                out = f"({tv} if sql_eq({tc}, {wv}{coll}) == 1 else {out})"
                 first = False
             del first
             return f"(lambda {t}: {out})({base})" if self._uses_closure_safe() else \
@@ -657,6 +777,61 @@ class Compiler:
 
     # ======================================================================= SELECT
 
+    def sel_no(self, node: Any) -> int:
+        """SQLite's select number of node (a Select or one of its cores): cores are
+        numbered in the order the parser completes them, inner before outer."""
+        ids: dict[int, int] = self.__dict__.setdefault("sel_ids", {})
+        if id(node) not in ids:
+            self._number_selects(node, ids)
+        return ids.get(id(node), 0)
+
+    def _number_selects(self, node: Any, ids: dict[int, int]) -> None:
+        if isinstance(node, ast.Select):
+            if node.with_ is not None:
+                self._number_selects(node.with_, ids)
+            bodies: list[Any] = []
+            b: Any = node.body
+            while isinstance(b, ast.Compound):
+                bodies.append(b.right)
+                b = b.left
+            bodies.append(b)
+            bodies.reverse()
+            for k, core in enumerate(bodies):
+                self._number_selects_in(core, ids)
+                if k == len(bodies) - 1:
+                    self._number_selects_in((node.order_by, node.limit, node.offset), ids)
+                n = self.__dict__.get("sel_count", 0) + 1
+                if isinstance(core, ast.Values):  # one SELECT per row in SQLite
+                    n += len(core.rows) - 1
+                self.sel_count = n
+                ids[id(core)] = n
+            ids[id(node)] = ids[id(bodies[-1])]
+            return
+        self._number_selects_in(node, ids)
+
+    def _number_selects_in(self, node: Any, ids: dict[int, int]) -> None:
+        if isinstance(node, ast.Select):
+            self._number_selects(node, ids)
+        elif isinstance(node, (list, tuple)):
+            for x in node:
+                self._number_selects_in(x, ids)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for fl in dataclasses.fields(node):
+                self._number_selects_in(getattr(node, fl.name), ids)
+
+    def plan_open(self, text: str) -> tuple[int, int]:
+        """plan_open(text) -> (line id, saved parent): later plan lines nest under it."""
+        lid = self.plan.add(self.plan_parent, text)
+        saved = self.plan_parent
+        self.plan_parent = lid
+        return lid, saved
+
+    def plan_close(self, opened: tuple[int, int], text: str | None = None) -> None:
+        lid, saved = opened
+        self.plan_parent = saved
+        if text is not None:
+            self.plan.lines = [(a, b, text if a == lid else d) for a, b, d in self.plan.lines]
+
     def gen_select(self, sel: ast.Select, parent: Scope | None, host: Func,
                    names_override: tuple[str, ...] = ()) -> SelInfo:
         """gen_select(sel, parent, host) -> SelInfo; the generator function is nested in host."""
@@ -666,7 +841,8 @@ class Compiler:
             self.ctes.append(frame)
             pushed = True
             for c in sel.with_.ctes:
-                frame[c.name.lower()] = Cte(c.name, c.columns, c.select, sel.with_.recursive)
+                frame[c.name.lower()] = Cte(c.name, c.columns, c.select, sel.with_.recursive,
+                                            materialized=c.materialized)
         try:
             return self._gen_select(sel, parent, host)
         finally:
@@ -674,13 +850,18 @@ class Compiler:
                 self.ctes.pop()
 
     def _gen_select(self, sel: ast.Select, parent: Scope | None, host: Func) -> SelInfo:
+        self.sel_no(sel)  # number the selects as written, before any rewrite
+        flat = self.flatten_select(sel) if self.outer is None else None
+        while flat is not None:
+            sel = flat
+            flat = self.flatten_select(sel)
         body = sel.body
         order = sel.order_by
         if isinstance(body, ast.SelectCore):
             self.has_limit = sel.limit is not None
             info, keyed, specs = self.gen_core(body, parent, host, order)
         else:
-            info = self.gen_compound(body, parent, host)
+            info = self.gen_compound(body, parent, host, bool(order))
             keyed = False
             specs = self.compound_order_specs(order, info) if order else ()
         if not order and sel.limit is None:
@@ -689,10 +870,14 @@ class Compiler:
         fname = f.header[4:-3]
         lsc = Scope([], parent, f)
         if order:
-            f.emit(0, f"rows = list({info.fname}())")
-            f.emit(0, f"sort_rows(rows, {self.const(specs)})")
+            lk = "-1"
+            if sel.limit is not None:
+                lim0 = self.ex(sel.limit, lsc)
+                off0 = self.ex(sel.offset, lsc) if sel.offset is not None else "None"
+                lk = f"topk_limit({lim0}, {off0})"
+            f.emit(0, f"rows = sort_iter({info.fname}(), {self.const(specs)}, {lk})")
             if keyed:
-                f.emit(0, "rows = [r[0] for r in rows]")
+                f.emit(0, "rows = (r[0] for r in rows)")
             src = "rows"
         else:
             src = f"{info.fname}()"
@@ -744,8 +929,9 @@ class Compiler:
             specs.append(self.order_spec(pos, t, coll))
         return tuple(specs)
 
-    def gen_compound(self, body: ast.Compound | ast.Values, parent: Scope | None, host: Func
-                     ) -> SelInfo:
+    def gen_compound(self, body: ast.Compound | ast.Values, parent: Scope | None, host: Func,
+                     merge: bool = False) -> SelInfo:
+        """merge: the compound has an ORDER BY (SQLite merges its sorted sides)."""
         if isinstance(body, ast.Values):
             return self.gen_values(body, parent, host)
         parts: list[tuple[str, ast.SelectBody]] = []
@@ -754,10 +940,15 @@ class Compiler:
             parts.append((b.op, b.right))
             b = b.left
         parts.reverse()
+        top = self.plan_open("COMPOUND QUERY")
+        sub = self.plan_open("LEFT-MOST SUBQUERY")
         first = self.gen_body(b, parent, host)
+        self.plan_close(sub)
         infos = [first]
-        for _, pb in parts:
+        for op_, pb in parts:
+            sub = self.plan_open(op_ if op_ == "UNION ALL" else f"{op_} USING TEMP B-TREE")
             inf = self.gen_body(pb, parent, host)
+            self.plan_close(sub)
             if len(inf.names) != len(first.names):
                 raise errors.OperationalError(
                     "SELECTs to the left and right of UNION do not have the same number of result columns")
@@ -769,15 +960,19 @@ class Compiler:
         for (op, _), inf in zip(parts, infos[1:], strict=True):
             if op == "UNION ALL":
                 f.emit(0, f"acc.extend({inf.fname}())")
+            elif op == "UNION" and merge:
+                f.emit(0, f"acc = union_merge(acc, list({inf.fname}()))")
+                distinct_done = True
             elif op == "UNION":
                 f.emit(0, f"acc = distinct_rows(acc + list({inf.fname}()))")
                 distinct_done = True
             elif op == "INTERSECT":
-                f.emit(0, f"acc = intersect_rows(acc, {inf.fname}())")
+                f.emit(0, f"acc = intersect_rows(acc, {inf.fname}(), {not merge})")
                 distinct_done = True
             else:
-                f.emit(0, f"acc = except_rows(acc, {inf.fname}())")
+                f.emit(0, f"acc = except_rows(acc, {inf.fname}(), {not merge})")
                 distinct_done = True
+        self.plan_close(top)
         if distinct_done:
             f.emit(0, "acc.sort(key=row_key)")
         f.emit(0, "yield from acc")
@@ -795,6 +990,8 @@ class Compiler:
         fname = f.header[4:-3]
         sc = Scope([], parent, f)
         width = len(body.rows[0])
+        n = len(body.rows)
+        self.plan.add(self.plan_parent, "SCAN CONSTANT ROW" if n == 1 else f"SCAN {n} CONSTANT ROWS")
         for row in body.rows:
             if len(row) != width:
                 raise errors.OperationalError("all VALUES must have the same number of terms")
@@ -832,17 +1029,26 @@ class Compiler:
                 src = Src(alias, [c.name for c in t.columns], [c.affinity for c in t.columns],
                           [c.collation for c in t.columns], [c.decl_type for c in t.columns],
                           rv, "k" + rv[1:], table=t, ipk=t.ipk)
+                if leaf.not_indexed:
+                    src.indexes = []
+                elif leaf.indexed_by is not None:
+                    want = [x for x in t.indexes if x.name.lower() == leaf.indexed_by.lower()]
+                    if not want:
+                        raise errors.OperationalError(f"no such index: {leaf.indexed_by}")
+                    src.indexes = want
                 return src
             v = self.catalog.views.get(leaf.name.lower())
             if v is not None:
                 saved = self.ctes
                 self.ctes = []
+                op, co = self.from_open(alias)
                 try:
                     info = self.gen_select(v.select, None, f)
                 finally:
                     self.ctes = saved
+                    self.plan_close(op)
                 names = list(v.columns) if v.columns else info.names
-                return self.rows_source(alias, names, info, f, materialize)
+                return self.rows_source(alias, names, info, f, materialize, co)
             if leaf.name.lower() in ("sqlite_master", "sqlite_temp_master", "sqlite_temp_schema"):
                 t = self.catalog.table("sqlite_schema")
                 assert t is not None
@@ -852,16 +1058,69 @@ class Compiler:
                            [c.decl_type for c in t.columns], rv, "k" + rv[1:], table=t)
             raise errors.OperationalError(f"no such table: {leaf.name}")
         if isinstance(leaf, ast.SubqueryRef):
+            label = leaf.alias or f"(subquery-{self.sel_no(leaf.select)})"
+            op, co = self.from_open(label)
             info = self.gen_select(leaf.select, parent, f)
-            return self.rows_source(leaf.alias or "", info.names, info, f, materialize)
+            self.plan_close(op)
+            src = self.rows_source(leaf.alias or "", info.names, info, f, materialize, co)
+            src.label = label
+            return src
         if isinstance(leaf, ast.TableFunctionRef):
             raise errors.OperationalError(f"no such table: {leaf.name}")
         raise errors.OperationalError("unsupported FROM item")
 
+    def flatten_select(self, sel: ast.Select) -> ast.Select | None:
+        """The query flattener (planner/flatten.py) with this statement's CTEs and views."""
+        from pyrite.planner.flatten import flatten
+
+        def inner_of(item: Any) -> tuple[ast.Select, tuple[str, ...], str] | None:
+            if isinstance(item, ast.SubqueryRef):
+                return item.select, (), item.alias or ""
+            if isinstance(item, ast.TableRef) and item.schema is None:
+                cte = self.find_cte(item.name)
+                if cte is not None:
+                    if cte.recursive and self._is_recursive(cte) or cte.materialized:
+                        return None
+                    if self._refers_to(cte.select, cte.name.lower()):
+                        return None
+                    if sum(1 for x in self._cte_uses(sel, cte.name.lower())) != 1:
+                        return None
+                    return cte.select, cte.columns, item.alias or item.name
+                return None
+            return None
+
+        def table_columns(name: str) -> list[str] | None:
+            if self.find_cte(name) is not None:
+                return None
+            t = self.catalog.table(name)
+            return [c.name for c in t.columns] if t is not None else None
+
+        return flatten(sel, inner_of, table_columns)
+
+    def _cte_uses(self, node: Any, name: str) -> Iterator[Any]:
+        stack = [node]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, ast.TableRef) and x.schema is None and x.name.lower() == name:
+                yield x
+            if isinstance(x, (list, tuple)):
+                stack.extend(x)
+            elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+                stack.extend(getattr(x, fl.name) for fl in dataclasses.fields(x))
+
+    def from_open(self, label: str) -> tuple[tuple[int, int], bool]:
+        """Open the plan line of a FROM subquery: a co-routine when it is the
+        outermost loop and read once, else materialized."""
+        co = bool(getattr(self, "from_coroutine", False))
+        return self.plan_open(f"{'CO-ROUTINE' if co else 'MATERIALIZE'} {label}"), co
+
     def rows_source(self, alias: str, names: list[str], info: SelInfo, f: Func,
-                    materialize: list[str]) -> Src:
+                    materialize: list[str], coroutine: bool = False) -> Src:
         mv = self.fresh("m")
-        materialize.append(f"{mv} = list({info.fname}())")
+        if coroutine:  # read once, as the outermost loop: iterate the generator itself
+            materialize.append(f"{mv} = {info.fname}()")
+        else:
+            materialize.append(f"{mv} = list({info.fname}())")
         rv = self.fresh("r")
         return Src(alias, names, list(info.affs) + [None] * (len(names) - len(info.affs)),
                    [None] * len(names), list(info.decltypes) + [None] * len(names), rv, None,
@@ -880,6 +1139,9 @@ class Compiler:
             if cte.name.lower() in frame and frame[cte.name.lower()] is cte:
                 idx = i
         self.ctes = saved[: (idx + 1) if idx is not None else len(saved)]
+        if cte.materialized:
+            self.from_coroutine = False
+        op, co = self.from_open(alias if alias.lower() == cte.name.lower() else cte.name)
         try:
             if self._is_recursive(cte):
                 info = self.gen_recursive(cte, f)
@@ -889,11 +1151,12 @@ class Compiler:
                 info = self.gen_select(cte.select, None, f)
         finally:
             self.ctes = saved
+            self.plan_close(op)
         names = list(cte.columns) if cte.columns else info.names
         if cte.columns and len(cte.columns) != len(info.names):
             raise errors.OperationalError(
                 f"table {cte.name} has {len(info.names)} values for {len(cte.columns)} columns")
-        return self.rows_source(alias, names, info, f, materialize)
+        return self.rows_source(alias, names, info, f, materialize, co)
 
     def _is_recursive(self, cte: Cte) -> bool:
         body = cte.select.body
@@ -919,15 +1182,19 @@ class Compiler:
         assert isinstance(body, ast.Compound)
         f = Func(f"def {self.fresh('f')}():")
         fname = f.header[4:-3]
+        op = self.plan_open("SETUP")
         setup = self.gen_body(body.left, None, f)
+        self.plan_close(op)
         names = list(cte.columns) if cte.columns else setup.names
         cur = self.fresh("q")
         cte.cur_var = cur
         cte.cur_names = names
+        op = self.plan_open("RECURSIVE STEP")
         try:
             step = self.gen_body(body.right, None, f)
         finally:
             cte.cur_var = None
+            self.plan_close(op)
         lsc = Scope([], None, f)
         union = body.op == "UNION"
         f.emit(0, "seen = set()")
@@ -1011,17 +1278,33 @@ class Compiler:
     def gen_core(self, core: ast.SelectCore, parent: Scope | None, host: Func,
                  order: tuple[ast.OrderingTerm, ...]
                  ) -> tuple[SelInfo, bool, tuple[tuple[Any, ...], ...]]:
+        # Planning state is per SELECT core; a nested subquery must not leak its own.
+        saved = (self.need, self.order_hint, self.order_done, self.minmax_scan)
+        try:
+            return self._gen_core(core, parent, host, order)
+        finally:
+            self.need, self.order_hint, self.order_done, self.minmax_scan = saved
+
+    def _gen_core(self, core: ast.SelectCore, parent: Scope | None, host: Func,
+                  order: tuple[ast.OrderingTerm, ...]
+                  ) -> tuple[SelInfo, bool, tuple[tuple[Any, ...], ...]]:
         f = Func(f"def {self.fresh('f')}():")
         fname = f.header[4:-3]
         sc = Scope([], parent, f)
         materialize: list[str] = []
         items = self.flatten_from(core.from_)
         on_terms: list[list[ast.Expr]] = []
-        for leaf, kind, natural, on, using in items:
+        for k, (leaf, kind, natural, on, using) in enumerate(items):
+            self.from_coroutine = k == 0 and (len(items) == 1 or items[1][1] in ("LEFT", "CROSS"))
             src = self.make_source(leaf, parent, f, materialize)
-            src.left = kind in ("LEFT", "FULL")
+            self.from_coroutine = False
+            src.left = kind in ("LEFT", "FULL", "RIGHT")
+            src.cross = kind == "CROSS"
             if kind in ("RIGHT", "FULL"):
-                raise errors.OperationalError(f"{kind} JOIN is not supported")
+                if k != 1 or len(items) != 2:
+                    raise errors.OperationalError(
+                        f"{kind} JOIN is supported only between two FROM items")
+                src.outer_kind = kind
             terms = conjuncts(on)
             if natural or using:
                 names = list(using) if using else [
@@ -1069,7 +1352,11 @@ class Compiler:
         if core.having is not None and not grouped:
             raise errors.OperationalError("a GROUP BY clause is required before HAVING")
 
-        fast = self.minmax_shortcut(core, sc, cols, aggs)
+        fast = self.minmax_shortcut(core, sc, cols, aggs) or self.count_shortcut(core, sc, cols,
+                                                                                   aggs)
+        self.minmax_scan = (len(aggs) == 1 and len(sc.srcs) == 1 and not core.group_by
+                            and aggs[0].name.lower() in ("min", "max") and len(aggs[0].args) == 1
+                            and isinstance(aggs[0].args[0], ast.ColumnRef))
         if fast is not None:
             f.emit(0, f"yield ({fast},)")
             host.nest(f)
@@ -1077,14 +1364,21 @@ class Compiler:
                             [None], sc.correlated), False, ())
         for line in materialize:
             f.emit(0, line)
-        self.order_hint = None
         self.order_done = False
-        if order and not grouped and len(sc.srcs) == 1 and not core.distinct:
-            self.order_hint = self.order_path(sc.srcs[0], sc, order,
-                                              getattr(self, "has_limit", False))
-        level = self.gen_loops(sc, f, core.where, on_terms)
+        self.compute_need(sc, [[e for e, _, _ in cols], core.where, list(core.group_by),
+                               core.having, [t.expr for t in order], on_terms,
+                               list(core.windows)])
+        self.order_hint = self.order_want(core, sc, cols, order, grouped)
+        level = self.gen_loops(sc, f, self.or_to_in(core.where), on_terms)
         order_done = self.order_done
+        group_done = order_done and self.order_hint is not None and self.order_hint[0] == "group"
+        distinct_done = order_done and self.order_hint is not None \
+            and self.order_hint[0] == "distinct"
+        if group_done or distinct_done:
+            order_done = False
         self.order_hint = None
+        self.need = None
+        self.minmax_scan = False
 
         keyed = bool(order)
         specs: list[tuple[Any, ...]] = []
@@ -1123,12 +1417,16 @@ class Compiler:
             self.collect_windows(e, wins)
         for t in order:
             self.collect_windows(t.expr, wins)
+        if grouped and core.group_by and order and len(order) <= len(core.group_by) and all(
+                not t.desc and t.nulls in (None, "FIRST") and not isinstance(t.expr, ast.Collate)
+                and t.expr == g for t, g in zip(order, core.group_by[:len(order)], strict=True)):
+            order_done = True  # groups come out sorted by their key (gen_group)
         if order_done and not wins:
             keyed = False  # rows already come in ORDER BY order from the access path
             specs = []
-        if grouped and core.group_by:
+        if grouped and core.group_by and not group_done:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR GROUP BY")
-        if core.distinct:
+        if core.distinct and not distinct_done:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR DISTINCT")
         if keyed:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR ORDER BY")
@@ -1174,12 +1472,17 @@ class Compiler:
         """Indices of this scope's sources that e reads; None = must run innermost."""
         if isinstance(e, _ColEq):
             return {sc.srcs.index(e.ls), sc.srcs.index(e.rs)}
-        if has_subquery(e):
+        if has_subquery(e) and not self.subqueries_independent(e, sc):
             return None
         out: set[int] = set()
         stack = [e]
         while stack:
             x = stack.pop()
+            if isinstance(x, (ast.Subquery, ast.Exists)):
+                continue
+            if isinstance(x, ast.InSelect):
+                stack.append(x.expr)
+                continue
             if isinstance(x, ast.ColumnRef):
                 r = self.resolve(x, sc)
                 if r is None:
@@ -1195,10 +1498,80 @@ class Compiler:
                 stack.extend(children(x))
         return out
 
+    def or_to_in(self, where: ast.Expr | None) -> ast.Expr | None:
+        """`x = c1 OR x = c2 ...` on one column becomes `x IN (c1, c2, ...)`, as SQLite
+        rewrites it (where.c, exprAnalyzeOrTerm), so that an index can serve it."""
+        terms = conjuncts(where)
+        out: list[ast.Expr] = []
+        changed = False
+        for t in terms:
+            new = t
+            if isinstance(t, ast.Binary) and t.op == "OR":
+                disj: list[ast.Expr] = []
+                stack: list[ast.Expr] = [t]
+                while stack:
+                    x = stack.pop()
+                    if isinstance(x, ast.Binary) and x.op == "OR":
+                        stack.append(x.right)
+                        stack.append(x.left)
+                    else:
+                        disj.append(x)
+                col: ast.Expr | None = None
+                items: list[ast.Expr] = []
+                for d in disj:
+                    if not (isinstance(d, ast.Binary) and d.op == "="):
+                        break
+                    if isinstance(d.left, ast.ColumnRef) and isinstance(d.right, (ast.Literal, ast.Param)):
+                        c, v = d.left, d.right
+                    elif isinstance(d.right, ast.ColumnRef) and isinstance(d.left, (ast.Literal, ast.Param)):
+                        c, v = d.right, d.left
+                    else:
+                        break
+                    if col is None:
+                        col = c
+                    elif c != col:
+                        break
+                    items.append(v)
+                else:
+                    if col is not None and len(items) > 1:
+                        new = ast.InList(col, tuple(items), False)
+                        changed = True
+            out.append(new)
+        if not changed:
+            return where
+        acc = out[0]
+        for x in out[1:]:
+            acc = ast.Binary("AND", acc, x)
+        return acc
+
+    def subqueries_independent(self, e: Any, sc: Scope) -> bool:
+        """Do the subqueries inside e read nothing of sc's sources? (Conservative:
+        any column name one of sc's sources has counts as a reference.)"""
+        names = {s.name.lower() for s in sc.srcs}
+        cols = {c.lower() for s in sc.srcs for c in s.colnames} | set(ROWID_NAMES)
+        todo: list[tuple[Any, bool]] = [(e, False)]
+        while todo:
+            x, sub = todo.pop()
+            if isinstance(x, ast.InSelect):
+                todo.append((x.expr, sub))
+                x, sub = x.select, True
+            if isinstance(x, (ast.Subquery, ast.Exists, ast.Select)):
+                sub = True
+            if sub and isinstance(x, ast.ColumnRef):
+                if x.table is not None and x.table.lower() in names:
+                    return False
+                if x.table is None and x.column.lower() in cols:
+                    return False
+            if isinstance(x, (list, tuple)):
+                todo.extend((y, sub) for y in x)
+            elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+                todo.extend((getattr(x, fl.name), sub) for fl in dataclasses.fields(x))
+        return True
+
     def gen_loops(self, sc: Scope, f: Func, where: ast.Expr | None,
                   on_terms: list[list[ast.Expr]]) -> int:
         n = len(sc.srcs)
-        if n >= 2 and not any(x.left for x in sc.srcs):
+        if n >= 2 and not any(x.left or x.cross for x in sc.srcs):
             self.reorder(sc, where, on_terms)
         pending: list[tuple[ast.Expr, set[int] | None, int]] = []  # (term, sources, home)
         for t in conjuncts(where):
@@ -1224,6 +1597,7 @@ class Compiler:
             placed[max(lvl, 0)].append(t)
         level = 0
         if n == 0:
+            self.plan.add(self.plan_parent, "SCAN CONSTANT ROW")
             f.emit(0, "for _ in ONE:")
             level = 1
             for t in placed[0]:
@@ -1235,16 +1609,19 @@ class Compiler:
         paths: list[tuple[str, str, bool]] = []  # (iterator, plan text, yields decoded rows)
         for i, src in enumerate(sc.srcs):
             usable = on_placed[i] if src.left else placed[i]
+            if n == 2 and sc.srcs[1].outer_kind:
+                # WHERE applies after the join: no term may narrow either side's reads
+                if i == 0:
+                    placed[1] = placed[0] + placed[1]
+                    placed[0] = []
+                usable = []  # read whole, once: unmatched rows are emitted after the outer loop
+            mark = len(self.plan.lines)
             it, desc = self.access_path(src, i, sc, usable)
-            decoded = src.table is None
-            if i > 0 and not desc.startswith("SCAN") and self._depends(it, sc.srcs[:i]) \
-                    and src.table is not None and self.small(src.table) \
-                    and any(self.hash_term(t, src, i, sc) is not None for t in usable):
-                desc = "SCAN " + desc.split(" ")[1]
-                it = ""
+            decoded = src.table is None or self.path_decoded
             if i > 0 and (desc.startswith("SCAN") or not self._depends(it, sc.srcs[:i])):
                 it, decoded, hashed = self.prebuild(src, i, sc, f, usable, srcsets,
-                                                    None if desc.startswith("SCAN") else it)
+                                                    None if desc.startswith("SCAN") else it,
+                                                    decoded and src.table is not None)
                 done = {id(t) for t in usable if srcsets.get(id(t)) is not None
                         and srcsets[id(t)] <= {i} and not has_subquery(t)}  # type: ignore[operator]
                 if src.left:
@@ -1252,8 +1629,20 @@ class Compiler:
                 else:
                     placed[i] = [t for t in placed[i] if id(t) not in done]
                 if hashed:
-                    desc = desc.replace("SCAN", "SEARCH", 1) + " USING AUTOMATIC HASH"
-            self.plan_add_scan(src, desc)
+                    desc = (f"SEARCH {desc.split(' ')[1]} USING AUTOMATIC COVERING INDEX "
+                            f"({hashed}=?)")
+            self.plan_add_scan(src, desc + (" LEFT-JOIN" if src.left and src.outer_kind != "RIGHT"
+                                            else ""), mark)
+            if src.outer_kind and n == 2:
+                rj = self.plan.add(self.plan_parent, "RIGHT-JOIN " + (
+                    src.table.name if src.table is not None else src.label or src.name))
+                self.plan.add(rj, f"SCAN {src.label or src.name}")
+            if desc == "MULTI-INDEX OR":
+                top = self.plan.lines[-1][0] if mark >= len(self.plan.lines) - 1 else \
+                    self.plan.lines[mark][0]
+                for n_, child in enumerate(self.or_children):
+                    sub = self.plan.add(top, f"INDEX {n_ + 1}")
+                    self.plan.add(sub, child)
             paths.append((it, desc, decoded))
         for i, src in enumerate(sc.srcs):
             it, _desc, decoded = paths[i]
@@ -1266,7 +1655,46 @@ class Compiler:
                 level += 1
                 f.emit(level, "if False: yield")  # always a generator, even when it only aggregates
             kv = src.kvar or "_"
-            if src.left:
+            full = n == 2 and sc.srcs[1].outer_kind
+            if full and i == 0:
+                # RIGHT/FULL JOIN: one extra pass of the outer loop with a NULL row,
+                # in which the inner loop yields the inner rows no outer row matched.
+                self.full_matched = self.fresh("fm")
+                self.full_phase = self.fresh("ph")
+                f.emit(level, f"{self.full_matched} = set()")
+                ph = self.full_phase
+                if src.table is not None and not decoded:
+                    f.emit(level, f"for {kv}, p{src.rvar} in chain({it}, SENT_PAIR):")
+                    f.emit(level + 1, f"{ph} = p{src.rvar} is SENT")
+                    f.emit(level + 1, f"if {ph}: {src.rvar} = NULLROW; {kv} = None")
+                    f.emit(level + 1, "else:")
+                    f.emit(level + 2, f"{src.rvar} = decode_columns(p{src.rvar}, @{src.rvar}@)")
+                    f.emit(level + 2, self.pad_line(src))
+                elif src.table is not None:
+                    f.emit(level, f"for {kv}, {src.rvar} in chain({it}, SENT_PAIR):")
+                    f.emit(level + 1, f"{ph} = {src.rvar} is SENT")
+                    f.emit(level + 1, f"if {ph}: {src.rvar} = NULLROW; {kv} = None")
+                else:
+                    f.emit(level, f"for {src.rvar} in chain({it}, (SENT,)):")
+                    f.emit(level + 1, f"{ph} = {src.rvar} is SENT")
+                    f.emit(level + 1, f"if {ph}: {src.rvar} = NULLROW")
+                level += 1
+            elif full and i == 1:
+                mv = self.fresh("lm")
+                ph, fm = self.full_phase, self.full_matched
+                pairs = src.table is not None
+                f.emit(level, f"{mv} = False")
+                f.emit(level, f"for nf, {kv}, {src.rvar} in full_rows({it}, {fm}, {ph}, "
+                              f"{src.outer_kind == 'FULL'}, {pairs}):")
+                f.emit(level + 1, f"if {src.rvar} is SENT:")
+                f.emit(level + 2, f"if {mv}: break")
+                f.emit(level + 2, f"{src.rvar} = NULLROW; {kv} = None")
+                f.emit(level + 1, f"elif not {ph}:")
+                for t in on_placed[i]:
+                    f.emit(level + 2, f"if not {self.cond(t, sc)}: continue")
+                f.emit(level + 2, f"{mv} = True; {fm}.add(nf)")
+                level += 1
+            elif src.left:
                 mv = self.fresh("lm")
                 f.emit(level, f"{mv} = False")
                 if src.table is not None and not decoded:
@@ -1309,54 +1737,191 @@ class Compiler:
         return level
 
     def reorder(self, sc: Scope, where: ast.Expr | None, on_terms: list[list[ast.Expr]]) -> None:
-        """Greedy join order for inner joins: next comes the source with the most
-        terms it can test against the sources already placed (equalities first)."""
+        """Join order for inner joins by estimated cost (planner/cost.py): every
+        order of up to six sources is costed, larger joins are ordered greedily."""
+        import itertools
+
         terms = conjuncts(where) + [t for ts in on_terms for t in ts]
-        info: list[tuple[set[int], float]] = []
-        for t in terms:
-            srcs = self.term_sources(t, sc)
-            if srcs is None or not srcs:
-                continue
-            sel = 0.5
-            if isinstance(t, _ColEq) or (isinstance(t, ast.Binary) and t.op in ("=", "IS")):
-                sel = 0.1
-            elif isinstance(t, ast.InList):
-                sel = min(0.9, 0.1 * max(1, len(t.items)))
-            elif isinstance(t, ast.Between) or (
-                    isinstance(t, ast.Binary) and t.op in ("<", "<=", ">", ">=")):
-                sel = 0.33
-            info.append((srcs, sel))
+        tinfo = [(t, self.term_sources(t, sc)) for t in terms]
         n = len(sc.srcs)
-        chosen: list[int] = []
-        left = list(range(n))
-        while left:
-            cset = set(chosen)
-            best, best_est = left[0], 2.0
-            for j in left:
-                est = 1.0
-                for srcs, sel in info:
-                    if j in srcs and srcs <= cset | {j}:
-                        est *= sel
-                if est < best_est - 1e-9:
-                    best, best_est = j, est
-            chosen.append(best)
-            left.remove(best)
-        if chosen != list(range(n)):
-            sc.srcs[:] = [sc.srcs[j] for j in chosen]
-            on_terms[:] = [on_terms[j] for j in chosen]
+
+        def order_cost(order: list[int], limit: float) -> float:
+            loops = []
+            placed: set[int] = set()
+            outer = 1.0
+            total = 0.0
+            for j in order:
+                c = self.loop_cost(j, placed, sc, tinfo, outer)
+                loops.append(c)
+                total += c.setup + outer * c.run
+                if total >= limit:
+                    return total
+                outer *= max(c.rows, 1.0)
+                placed.add(j)
+            return total
+
+        best = list(range(n))
+        if n <= 6:
+            best_cost = order_cost(best, float("inf"))
+            for perm in itertools.permutations(range(n)):
+                c = order_cost(list(perm), best_cost)
+                if c < best_cost * 0.999:
+                    best, best_cost = list(perm), c
+        else:
+            chosen: list[int] = []
+            outer = 1.0
+            while len(chosen) < n:
+                cands = [j for j in range(n) if j not in chosen]
+                costs = [(self.loop_cost(j, set(chosen), sc, tinfo, outer), j) for j in cands]
+                lc, j = min(costs, key=lambda x: (x[0].setup + outer * x[0].run, x[1]))
+                chosen.append(j)
+                outer *= max(lc.rows, 1.0)
+            best = chosen
+        if best != list(range(n)):
+            sc.srcs[:] = [sc.srcs[j] for j in best]
+            on_terms[:] = [on_terms[j] for j in best]
+
+    def stat1(self) -> dict[tuple[str, str | None], list[float]]:
+        """sqlite_stat1 rows by (table, index) (lower case), read once per statement."""
+        got: dict[tuple[str, str | None], list[float]] | None = self.__dict__.get("_stat1")
+        if got is not None:
+            return got
+        got = {}
+        self._stat1 = got
+        t = self.catalog.table("sqlite_stat1")
+        pager = getattr(self.env, "pager", None)
+        if t is None or pager is None or t.root < 1:
+            return got
+        from pyrite.storage import iter_table
+        from pyrite.storage.record import decode
+
+        try:
+            for _, payload in iter_table(pager, t.root):
+                row = decode(payload)
+                if len(row) >= 3 and isinstance(row[0], str):
+                    vals = COST.stat_rows(row[2] if isinstance(row[2], str) else None)
+                    if vals is not None:
+                        idx = row[1].lower() if isinstance(row[1], str) else None
+                        got[(row[0].lower(), idx)] = vals
+        except errors.Error:
+            pass
+        return got
+
+    def table_rows(self, src: Src) -> float:
+        if src.table is None:
+            return COST.DEFAULT_ROWS
+        st = self.stat1()
+        name = src.table.name.lower()
+        v = st.get((name, None))
+        if v is None:
+            v = next((x for (tn, ix), x in st.items() if tn == name), None)
+        return v[0] if v else COST.DEFAULT_ROWS
+
+    def index_eq_rows(self, idx: Index, k: int) -> float:
+        v = self.stat1().get((idx.table.lower(), idx.name.lower()))
+        if v is not None and len(v) > k:
+            return v[k]
+        if idx.unique and k >= len(idx.columns):
+            return 1.0
+        return max(COST.DEFAULT_EQ_ROWS - (k - 1), 1.0)
+
+    def loop_cost(self, j: int, placed: set[int], sc: Scope,
+                  tinfo: list[tuple[ast.Expr, set[int] | None]], outer: float) -> COST.LoopCost:
+        """The cheapest way to read source j once the sources in `placed` are bound."""
+        src = sc.srcs[j]
+        n = self.table_rows(src)
+        eqs: set[int] = set()
+        joined_eq = False
+        rng: dict[int, int] = {}
+        n_eq_terms = n_other = 0
+        usable = placed | {j}
+        eq_terms: list[int] = []
+        rng_terms: list[int] = []
+        for t, srcs in tinfo:
+            if srcs is None or j not in srcs or not srcs <= usable:
+                continue
+            col: int | None = None
+            kind = ""
+            other: set[int] | None = None
+            if isinstance(t, _ColEq):
+                if t.rs is src and sc.srcs.index(t.ls) in placed:
+                    col, kind, other = (-1 if t.ri == src.ipk else t.ri), "=", {0}
+                elif t.ls is src and sc.srcs.index(t.rs) in placed:
+                    col, kind, other = (-1 if t.li == src.ipk else t.li), "=", {0}
+            elif isinstance(t, ast.Binary) and t.op in ("=", "<", "<=", ">", ">=", "IS"):
+                for x, y in ((t.left, t.right), (t.right, t.left)):
+                    c = self._own_col(x, src, sc)
+                    ys = self.term_sources(y, sc) if c is not None else None
+                    if c is not None and ys is not None and j not in ys:
+                        col, kind, other = c, ("=" if t.op in ("=", "IS") else "<"), ys
+                        break
+            elif isinstance(t, ast.InList) and not t.negated:
+                c = self._own_col(t.expr, src, sc)
+                if c is not None:
+                    col, kind, other = c, "in", set()
+            elif isinstance(t, ast.Between) and not t.negated:
+                c = self._own_col(t.expr, src, sc)
+                if c is not None:
+                    col, kind, other = c, "<<", set()
+            elif isinstance(t, ast.IsNull) and not t.negated:
+                c = self._own_col(t.expr, src, sc)
+                if c is not None:
+                    col, kind, other = c, "=", set()
+            if col is None:
+                if isinstance(t, ast.Binary) and t.op in ("=", "IS"):
+                    n_eq_terms += 1
+                else:
+                    n_other += 1
+                continue
+            if kind in ("=", "in"):
+                eqs.add(col)
+                eq_terms.append(col)
+                if other:
+                    joined_eq = True
+            else:
+                rng[col] = rng.get(col, 0) + (2 if kind == "<<" else 1)
+                rng_terms.append(col)
+        need = self.need_cols(src)
+        options: list[tuple[COST.LoopCost, set[int]]] = [(COST.full_scan(n), set())]
+        if src.table is not None:
+            if -1 in eqs:
+                options.append((COST.rowid_eq(n), {-1}))
+            if -1 in rng:
+                options.append((COST.rowid_range(n, min(rng[-1], 2)), {-1}))
+            for idx in (src.table.indexes if src.indexes is None else src.indexes):
+                if idx.where is not None or any(c < 0 for c in idx.columns):
+                    continue
+                k = 0
+                while k < len(idx.columns) and idx.columns[k] in eqs:
+                    k += 1
+                rows = self.index_eq_rows(idx, k) if k else n
+                used = set(idx.columns[:k])
+                if k < len(idx.columns) and idx.columns[k] in rng:
+                    rows /= 4.0 if rng[idx.columns[k]] == 1 else 64.0
+                    used.add(idx.columns[k])
+                elif not k:
+                    continue
+                options.append((COST.index_lookup(n, rows, self._covers(idx, need)), used))
+        if joined_eq and not any(o.rows <= COST.DEFAULT_EQ_ROWS for o, _ in options[1:]):
+            options.append((COST.automatic_index(n), set(eqs)))
+        best, used = min(options, key=lambda o: o[0].setup + outer * o[0].run)
+        return COST.filtered(best, n_eq_terms + sum(1 for c in eq_terms if c not in used),
+                             n_other + sum(1 for c in rng_terms if c not in used))
 
     def prebuild(self, src: Src, i: int, sc: Scope, f: Func, terms: list[ast.Expr],
-                 srcsets: dict[int, set[int] | None], base: str | None
-                 ) -> tuple[str, bool, bool]:
+                 srcsets: dict[int, set[int] | None], base: str | None,
+                 base_decoded: bool = False) -> tuple[str, bool, str]:
         """Emit a one-time read of an inner source (before the loops); returns
         the per-outer-row iterator expression and True (rows come decoded)."""
         local = [t for t in terms if srcsets.get(id(t), None) is not None
                  and srcsets[id(t)] <= {i} and not has_subquery(t)]  # type: ignore[operator]
         probe: tuple[str, str] | None = None  # (build key expr, probe key expr)
+        pname = ""
         for t in terms:
             hk = self.hash_term(t, src, i, sc)
             if hk is not None:
                 probe = hk
+                pname = self.hash_col_name
                 break
         kv = src.kvar or "_"
         box = self.fresh("h" if probe is not None else "m")
@@ -1366,10 +1931,13 @@ class Compiler:
         else:
             f.emit(lv, f"{box} = []")
         if src.table is not None:
-            base = base or f"iter_table({self.pg_of(src.table)}, {self.const(src.table.root)})"
-            f.emit(lv, f"for {kv}, p{src.rvar} in {base}:")
-            f.emit(lv + 1, f"{src.rvar} = decode_columns(p{src.rvar}, @{src.rvar}@)")
-            f.emit(lv + 1, self.pad_line(src))
+            if base_decoded and base:
+                f.emit(lv, f"for {kv}, {src.rvar} in {base}:")
+            else:
+                base = base or f"iter_table({self.pg_of(src.table)}, {self.const(src.table.root)})"
+                f.emit(lv, f"for {kv}, p{src.rvar} in {base}:")
+                f.emit(lv + 1, f"{src.rvar} = decode_columns(p{src.rvar}, @{src.rvar}@)")
+                f.emit(lv + 1, self.pad_line(src))
         else:
             f.emit(lv, f"for {src.rvar} in {src.rows_var}:")
         for t in local:
@@ -1381,9 +1949,9 @@ class Compiler:
             f.emit(lv + 1, f"hl = {box}.get(hk)")
             f.emit(lv + 1, f"if hl is None: {box}[hk] = [{item}]")
             f.emit(lv + 1, f"else: hl.append({item})")
-            return f"{box}.get({probe[1]}, ())", True, True
+            return f"{box}.get({probe[1]}, ())", True, pname or "?"
         f.emit(lv + 1, f"{box}.append({item})")
-        return box, True, False
+        return box, True, ""
 
     def minmax_shortcut(self, core: ast.SelectCore, sc: Scope,
                         cols: list[tuple[ast.Expr, str, str | None]],
@@ -1409,12 +1977,40 @@ class Compiler:
             self.plan.add(self.plan_parent, f"SEARCH {t.name}")
             return f"rowid_minmax({pg}, {self.const(t.root)}, {name == 'max'})"
         for idx in t.indexes:
-            if idx.where is None and idx.columns[0] == col and not idx.desc[0] \
-                    and self._coll_ok(idx, 0, src, col):
+            if idx.where is None and idx.columns[0] == col and self._coll_ok(idx, 0, src, col):
                 self.plan.add(self.plan_parent, f"SEARCH {t.name} USING COVERING INDEX {idx.name}")
-                return (f"index_minmax({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
+                fn = "index_minmax_desc" if idx.desc[0] else "index_minmax"
+                return (f"{fn}({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
                         f"{name == 'max'})")
         return None
+
+    def count_shortcut(self, core: ast.SelectCore, sc: Scope,
+                       cols: list[tuple[ast.Expr, str, str | None]],
+                       aggs: list[ast.FunctionCall]) -> str | None:
+        """SELECT count(*) FROM t: count the entries of the narrowest index (or the
+        table) from page headers, no row decoded (SQLite's OP_Count)."""
+        if (len(sc.srcs) != 1 or sc.srcs[0].table is None or core.where is not None
+                or core.group_by or core.having is not None or core.distinct
+                or len(aggs) != 1 or len(cols) != 1 or cols[0][0] is not aggs[0]):
+            return None
+        a = aggs[0]
+        if a.name.lower() != "count" or a.args or a.filter is not None or a.distinct:
+            return None
+        src = sc.srcs[0]
+        t = src.table
+        assert t is not None
+        if t.without_rowid or t.temp or getattr(self.env, "pager", None) is None:
+            return None
+        indexes = t.indexes if src.indexes is None else src.indexes
+        root, desc = t.root, f"SCAN {src.name}"
+        for idx in self._scan_order(indexes):
+            if idx.where is None and not any(c < 0 for c in idx.columns) and \
+                    len(idx.columns) + 1 < len(t.columns) + (0 if t.ipk is not None else 1):
+                root, desc = idx.root, f"SCAN {src.name} USING COVERING INDEX {idx.name}"
+                break
+        self.reads.add(t.name)
+        self.plan.add(self.plan_parent, desc)
+        return f"btree_count({self.pg_of(t)}, {self.const(root)})"
 
     def collect_windows(self, e: Any, out: list[ast.FunctionCall]) -> None:
         if isinstance(e, ast.FunctionCall) and e.over is not None:
@@ -1589,6 +2185,7 @@ class Compiler:
             del a_own, a_other
             own = self.col_source(sc, src, t.ri)
             other = self.col_source(sc, t.ls, t.li)
+            self.hash_col_name = src.colnames[t.ri]
             la, ra = src.affs[t.ri], t.ls.affs[t.li]
             coll = (src.colls[t.ri] or t.ls.colls[t.li] or "BINARY").upper()
         elif isinstance(t, ast.Binary) and t.op == "=" and not isinstance(
@@ -1602,6 +2199,8 @@ class Compiler:
             if own_e is None or other_e is None:
                 return None
             coll = (self.cmp_coll(own_e, other_e, sc) or "BINARY").upper()
+            oc = self._own_col(own_e, src, sc)
+            self.hash_col_name = "rowid" if oc is None or oc < 0 else src.colnames[oc]
             la, ra = self.aff(own_e, sc), self.aff(other_e, sc)
             own = self.ex(own_e, sc)
             other = self.ex(other_e, sc)
@@ -1619,19 +2218,116 @@ class Compiler:
             own = f"apply_affinity({own}, {self.const(V.Affinity.TEXT)})"
         return f"group_key({own}, None)", f"group_key({other}, None)"
 
-    def plan_add_scan(self, src: Src | None, desc: str) -> None:
+    def plan_add_scan(self, src: Src | None, desc: str, at: int | None = None) -> None:
         if src is None:
             return
         self.plan.add(self.plan_parent, desc)
+        if at is not None and at < len(self.plan.lines) - 1:
+            self.plan.lines.insert(at, self.plan.lines.pop())
+
+    def need_cols(self, src: Src) -> set[int] | None:
+        """Columns of src the statement reads (-1 = rowid), or None when unknown."""
+        need = getattr(self, "need", None)
+        if need is None:
+            return None
+        got: set[int] | None = need.get(id(src))
+        return got
+
+    def compute_need(self, sc: Scope, roots: list[Any]) -> None:
+        """Record, per source of sc, which columns the statement can read (for
+        covering indexes); a name resolves without side effects, conservatively."""
+        need: dict[int, set[int]] = {id(s): set() for s in sc.srcs}
+        stack = list(roots)
+        while stack:
+            x = stack.pop()
+            if isinstance(x, _ColEq):
+                need[id(x.ls)].add(-1 if x.li == x.ls.ipk else x.li)
+                need[id(x.rs)].add(-1 if x.ri == x.rs.ipk else x.ri)
+                continue
+            if isinstance(x, ast.ColumnRef):
+                col = x.column.lower()
+                tn = x.table.lower() if x.table is not None else None
+                for s in sc.srcs:
+                    if tn is not None and s.name.lower() != tn:
+                        continue
+                    for i, nm in enumerate(s.colnames):
+                        if nm.lower() == col:
+                            need[id(s)].add(-1 if i == s.ipk else i)
+                            break
+                    else:
+                        if col in ROWID_NAMES:
+                            need[id(s)].add(-1)
+                continue
+            if isinstance(x, (list, tuple)):
+                stack.extend(x)
+            elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+                for fl in dataclasses.fields(x):
+                    stack.append(getattr(x, fl.name))
+        self.need = need
+
+    def _covers(self, idx: Index, need: set[int] | None) -> bool:
+        if need is None:
+            return False
+        t = self.catalog.table(idx.table)
+        if t is None or any(c.generated is not None for c in t.columns):
+            return False  # generated columns are computed from others: read the row
+        return need <= set(idx.columns) | {-1}
+
+    def _order_match(self, src: Src, i: int, cols: list[int], descs: list[bool],
+                     eq: set[int], idx: Index | None = None) -> bool | None:
+        """Does reading src in the key order (cols, descs) deliver the wanted
+        order/grouping? Returns the scan direction (True = reverse) or None."""
+        want = getattr(self, "order_hint", None)
+        if want is None or i != 0:
+            return None
+        kind, terms = want
+        if any(s is not src or c is None for s, c, _ in terms):
+            return None
+        if idx is not None:
+            # an index sorted under another collation than the column's gives another
+            # order: only its key columns before the first such one count
+            for k, c in enumerate(cols[:len(idx.columns)]):
+                if c not in eq and not self._coll_ok(idx, k, src, c):
+                    cols, descs = cols[:k], descs[:k]
+                    break
+        rest = [(c, d) for _, c, d in terms if c not in eq]
+        if not rest:
+            return False
+        if kind != "order":
+            wanted = {c for c, _ in rest}
+            seq = [c for c in cols if c not in eq]
+            if set(seq[:len(wanted)]) == wanted:
+                return False
+            return None
+        seq2 = [(c, d) for c, d in zip(cols, descs, strict=True) if c not in eq]
+        rev: bool | None = None
+        for (c, d), (ic, idesc) in zip(rest, seq2[:len(rest)], strict=False):
+            if c != ic:
+                return None
+            r = d != idesc
+            if rev is None:
+                rev = r
+            elif rev != r:
+                return None
+        if len(rest) > len(seq2):
+            return None
+        return rev
 
     def access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> tuple[str, str]:
-        """access_path(src, i, sc, terms) -> (iterator expression, EXPLAIN QUERY PLAN text)."""
+        """access_path(src, i, sc, terms) -> (iterator expression, EXPLAIN QUERY PLAN text).
+        Sets self.path_decoded when the iterator yields decoded rows (covering index)."""
+        it, desc = self._access_path(src, i, sc, terms)
+        self.path_decoded = it.startswith("cover_rows(")
+        return it, desc
+
+    def _access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]
+                     ) -> tuple[str, str]:
         if src.table is None:
             assert src.rows_var is not None
-            label = src.name or "(subquery)"
+            label = src.label or src.name or "(subquery)"
             return src.rows_var, f"SCAN {label}"
         t = src.table
-        label = t.name if src.name.lower() == t.name.lower() else f"{t.name} AS {src.name}"
+        label = src.name
         pg = self.pg_of(t)
         root = self.const(t.root)
         eqs: dict[int, ast.Expr] = {}  # column (-1 rowid) -> probe expression
@@ -1640,102 +2336,267 @@ class Compiler:
         highs: dict[int, tuple[ast.Expr, bool]] = {}
         for term in terms:
             self._classify(term, src, i, sc, eqs, ins, lows, highs)
+        need = self.need_cols(src)
         if -1 in eqs:
+            self._order_match(src, i, [], [], {-1})
             return (f"rowid_eq({pg}, {root}, {self.ex(eqs[-1], sc)})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
-        best: tuple[int, Index, list[int]] | None = None
-        for idx in t.indexes:
-            if idx.where is not None:
+        # Candidate index searches: equality prefix, then IN or a range on the next column.
+        best: tuple[float, Index, list[int], str | None, bool, bool | None] | None = None
+        indexes = t.indexes if src.indexes is None else src.indexes
+        for idx in indexes:
+            if idx.where is not None or any(c < 0 for c in idx.columns):
                 continue
             prefix: list[int] = []
             for c in idx.columns:
-                if c in eqs and c >= 0 and self._coll_ok(idx, len(prefix), src, c):
+                if c in eqs and self._coll_ok(idx, len(prefix), src, c):
                     prefix.append(c)
                 else:
                     break
-            if prefix:
-                score = len(prefix) * 10 + (5 if idx.unique and len(prefix) == len(idx.columns) else 0)
-                if best is None or score > best[0]:
-                    best = (score, idx, prefix)
-        if best is not None:
-            _, idx, prefix = best
-            key = "(" + "".join(self._probe(eqs[c], src, c, sc) + ", " for c in prefix) + ")"
-            names = " AND ".join(f"{src.colnames[c]}=?" for c in prefix)
-            return (f"index_eq({pg}, {self.const(idx.root)}, {root}, {self.key_info(idx)}, {key})",
-                    f"SEARCH {label} USING INDEX {idx.name} ({names})")
+            nxt = idx.columns[len(prefix)] if len(prefix) < len(idx.columns) else None
+            extra: str | None = None
+            if nxt is not None and self._coll_ok(idx, len(prefix), src, nxt):
+                if not prefix and nxt in ins:
+                    extra = "in"
+                elif (nxt in lows or nxt in highs) and not idx.desc[len(prefix)]:
+                    extra = "range"
+            if not prefix and extra is None:
+                continue
+            cover = self._covers(idx, need)
+            score = len(prefix) * 100.0
+            if idx.unique and len(prefix) == len(idx.columns):
+                score += 1000
+            if extra == "in":
+                score += 90
+            elif extra == "range":
+                score += 30 if (nxt in lows and nxt in highs) else 20
+            if cover:
+                score += 5
+            rev = self._order_match(src, i, idx.columns + [-1], list(idx.desc) + [False],
+                                    set(prefix), idx) if extra != "in" else None
+            if rev is not None:
+                score += 3
+            score -= len(idx.columns) * 0.01
+            if best is None or score > best[0]:
+                best = (score, idx, prefix, extra, cover, rev)
+        rowid_score = 95.0 if -1 in ins else (26.0 if (-1 in lows or -1 in highs) else -1.0)
+        if best is not None and best[0] > rowid_score:
+            _, idx, prefix, extra, cover, rev = best
+            kinfo = self.key_info(idx)
+            iroot = self.const(idx.root)
+            names = [f"{src.colnames[c]}=?" for c in prefix]
+            if extra == "in":
+                c = idx.columns[0]
+                it_ = ins[c]
+                if isinstance(it_, ast.InSelect):
+                    rows, info = self.insel_rows(it_, sc)
+                    ra = info.affs[0] if info.affs else None
+                    if src.affs[c] == AFF_TEXT and ra not in (None, AFF_TEXT, AFF_BLOB):
+                        return f"iter_table({pg}, {root})", f"SCAN {label}"
+                    items = f"in_values({rows}, {self.const(V.Affinity(src.affs[c]))})"
+                else:
+                    items = "(" + "".join(self._probe(x, src, c, sc, True) + ", "
+                                          for x in it_.items) + ")"
+                entries = f"index_in_entries({pg}, {iroot}, {kinfo}, {items})"
+                names = [f"{src.colnames[c]}=?"]
+            else:
+                key = "(" + "".join(self._probe(eqs[c], src, c, sc) + ", " for c in prefix) + ")"
+                lo = hi = "SENT"
+                lo_incl, hi_incl = False, True
+                if extra == "range":
+                    c = idx.columns[len(prefix)]
+                    cn = src.colnames[c]
+                    if c in lows:
+                        lo = self._probe(lows[c][0], src, c, sc)
+                        lo_incl = lows[c][1]
+                        names.append(f"{cn}>?")
+                    if c in highs:
+                        hi = self._probe(highs[c][0], src, c, sc)
+                        hi_incl = highs[c][1]
+                        names.append(f"{cn}<?")
+                entries = (f"index_scan({pg}, {iroot}, {kinfo}, {key}, {extra == 'range'}, "
+                           f"{lo}, {lo_incl}, {hi}, {hi_incl}, {bool(rev)})")
+                if rev is not None:
+                    self.order_done = True
+            kind = "COVERING INDEX" if cover else "INDEX"
+            desc = f"SEARCH {label} USING {kind} {idx.name} ({' AND '.join(names)})"
+            return self._index_iter(src, idx, entries, cover, pg, root), desc
         if -1 in ins:
             items = "(" + "".join(self.ex(x, sc) + ", " for x in ins[-1].items) + ")"
             return (f"rowid_in({pg}, {root}, {items})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
-        for idx in t.indexes:
-            if idx.where is not None:
-                continue
-            c = idx.columns[0]
-            if c >= 0 and c in ins and self._coll_ok(idx, 0, src, c):
-                items = "(" + "".join(self._probe(x, src, c, sc) + ", " for x in ins[c].items) + ")"
-                return (f"index_in({pg}, {self.const(idx.root)}, {root}, {self.key_info(idx)}, {items})",
-                        f"SEARCH {label} USING INDEX {idx.name} ({src.colnames[c]}=?)")
         if -1 in lows or -1 in highs:
             lo = self.ex(lows[-1][0], sc) if -1 in lows else "None"
             hi = self.ex(highs[-1][0], sc) if -1 in highs else "None"
             cond = " AND ".join(x for x in (("rowid>?" if -1 in lows else ""),
                                              ("rowid<?" if -1 in highs else "")) if x)
-            return (f"rowid_range({pg}, {root}, {lo}, {hi})",
+            rrev = self._order_match(src, i, [-1], [False], set())
+            if rrev is not None:
+                self.order_done = True
+            return (f"rowid_range{'_rev' if rrev else ''}({pg}, {root}, {lo}, {hi})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY ({cond})")
-        for idx in t.indexes:
-            if idx.where is not None:
-                continue
-            c = idx.columns[0]
-            if c >= 0 and (c in lows or c in highs) and self._coll_ok(idx, 0, src, c) \
-                    and not idx.desc[0]:
-                lo = self._probe(lows[c][0], src, c, sc) if c in lows else "SENT"
-                lo_incl = lows[c][1] if c in lows else False
-                hi = self._probe(highs[c][0], src, c, sc) if c in highs else "SENT"
-                hi_incl = highs[c][1] if c in highs else True
-                cn = src.colnames[c]
-                cond = " AND ".join(x for x in ((f"{cn}>?" if c in lows else ""),
-                                                 (f"{cn}<?" if c in highs else "")) if x)
-                return (f"index_range({pg}, {self.const(idx.root)}, {root}, {self.key_info(idx)}, "
-                        f"{lo}, {lo_incl}, {hi}, {hi_incl})",
-                        f"SEARCH {label} USING INDEX {idx.name} ({cond})")
-        hint = getattr(self, "order_hint", None)
-        if hint is not None and hint[0] is src:
+        multi = self.multi_index_or(src, i, sc, terms)
+        if multi is not None:
+            return multi
+        # Full scans: in rowid order, in an index's order, or over a narrower covering index.
+        rev0 = self._order_match(src, i, [-1], [False], set())
+        if rev0 is not None:
             self.order_done = True
-            if hint[1] is None:
-                if hint[2]:
-                    return f"iter_table_rev({pg}, {root})", f"SCAN {label}"
-                return f"iter_table({pg}, {root})", f"SCAN {label}"
-            idx = hint[1]
-            return (f"index_rows({pg}, {root}, iter_index({pg}, {self.const(idx.root)}, "
-                    f"{self.key_info(idx)}, None, True, None, True, {hint[2]}))",
-                    f"SCAN {label} USING INDEX {idx.name}")
+            if rev0:
+                return f"iter_table_rev({pg}, {root})", f"SCAN {label}"
+            return f"iter_table({pg}, {root})", f"SCAN {label}"
+        chosen: tuple[Index, bool, bool] | None = None
+        for idx in self._scan_order(indexes):
+            if idx.where is not None or any(c < 0 for c in idx.columns):
+                continue
+            rev = self._order_match(src, i, idx.columns + [-1], list(idx.desc) + [False], set(),
+                                    idx)
+            if rev is not None:
+                chosen = (idx, rev, self._covers(idx, need))
+                break
+        if chosen is None and need is not None:
+            for idx in self._scan_order(indexes):
+                if idx.where is not None or any(c < 0 for c in idx.columns):
+                    continue
+                if self._covers(idx, need) and len(idx.columns) + 1 < len(t.columns) + (
+                        0 if t.ipk is not None else 1):
+                    chosen = (idx, False, True)
+                    break
+        if chosen is not None:
+            idx, rev, cover = chosen
+            if self._order_match(src, i, idx.columns + [-1], list(idx.desc) + [False],
+                                 set(), idx) is not None:
+                self.order_done = True
+            entries = (f"iter_index({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
+                       f"None, True, None, True, {rev})")
+            kind = "COVERING INDEX" if cover else "INDEX"
+            verb = "SEARCH" if cover and getattr(self, "minmax_scan", False) else "SCAN"
+            return (self._index_iter(src, idx, entries, cover, pg, root),
+                    f"{verb} {label} USING {kind} {idx.name}")
         return f"iter_table({pg}, {root})", f"SCAN {label}"
 
-    def order_path(self, src: Src, sc: Scope, order: tuple[ast.OrderingTerm, ...],
-                   has_limit: bool) -> tuple[Src, Index | None, bool] | None:
-        """(src, index or None for rowid order, descending) when a scan can deliver
-        rows already in ORDER BY order (index order only pays off under LIMIT)."""
-        t = src.table
-        if t is None:
+    def multi_index_or(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]
+                       ) -> tuple[str, str] | None:
+        """`A OR B` where every disjunct has an index search of its own: the union of
+        those searches by rowid (SQLite's MULTI-INDEX OR); the OR term stays a filter."""
+        assert src.table is not None
+        if src.table.without_rowid:
             return None
-        cols: list[int] = []
-        desc = order[0].desc
-        for term in order:
-            if term.desc != desc or (term.nulls is not None and (term.nulls == "FIRST") == desc):
-                return None
-            col = self._own_col(term.expr, src, sc)
-            if col is None:
-                return None
-            cols.append(col)
-        if cols == [-1]:
-            return (src, None, desc)
-        if not has_limit or -1 in cols:
-            return None
-        for idx in t.indexes:
-            if idx.where is None and idx.columns[:len(cols)] == cols and not any(idx.desc) and all(
-                    self._coll_ok(idx, i, src, c) for i, c in enumerate(cols)):
-                return (src, idx, desc)
+        for t in terms:
+            if not (isinstance(t, ast.Binary) and t.op == "OR"):
+                continue
+            disj: list[ast.Expr] = []
+            stack: list[ast.Expr] = [t]
+            while stack:
+                x = stack.pop()
+                if isinstance(x, ast.Binary) and x.op == "OR":
+                    stack.extend((x.right, x.left))
+                else:
+                    disj.append(x)
+            saved = (self.need, self.order_hint, self.order_done)
+            self.need, self.order_hint = None, None
+            parts: list[tuple[str, str]] = []
+            mark = len(self.plan.lines)
+            try:
+                for d in disj:
+                    rest = [x for x in terms if x is not t]
+                    it, desc = self._access_path(src, i, sc, conjuncts(d) + rest)
+                    if not desc.startswith("SEARCH") or it.startswith("cover_rows("):
+                        parts = []
+                        break
+                    parts.append((it, desc))
+            finally:
+                self.need, self.order_hint, self.order_done = saved
+            if not parts:
+                del self.plan.lines[mark:]
+                continue
+            self.or_children = [desc for _, desc in parts]
+            its = "(" + "".join(it + ", " for it, _ in parts) + ")"
+            return f"or_union({its})", "MULTI-INDEX OR"
         return None
+
+    def _scan_order(self, indexes: list[Index]) -> list[Index]:
+        """Indexes in the order SQLite prefers them for a full scan: fewest columns
+        first; among equals, the most recently created."""
+        return sorted(reversed(indexes), key=lambda x: len(x.columns))
+
+    def _index_iter(self, src: Src, idx: Index, entries: str, cover: bool, pg: str,
+                    root: str) -> str:
+        if not cover:
+            return f"index_rows({pg}, {root}, {entries})"
+        assert src.table is not None
+        pos = tuple((j, c) for j, c in enumerate(idx.columns) if c >= 0)
+        for _, c in pos:
+            src.used.add(c)
+        self.path_decoded = True
+        return f"cover_rows({entries}, {self.const(pos)}, {len(src.table.columns)})"
+
+    def order_want(self, core: ast.SelectCore, sc: Scope,
+                   cols: list[tuple[ast.Expr, str, str | None]],
+                   order: tuple[ast.OrderingTerm, ...], grouped: bool
+                   ) -> tuple[str, list[tuple[Src, int | None, bool]]] | None:
+        """The row order the outermost loop could deliver to spare a sort: ORDER BY
+        terms, else GROUP BY terms, else DISTINCT columns (simple columns only)."""
+        if not sc.srcs:
+            return None
+
+        def simple(e: ast.Expr) -> tuple[Src, int | None] | None:
+            if isinstance(e, ast.Literal) and isinstance(e.value, int) and \
+                    1 <= e.value <= len(cols):
+                e = cols[e.value - 1][0]
+            if not isinstance(e, ast.ColumnRef):
+                return None
+            r = self.resolve_quiet(e, sc)
+            if r is None or r[0] is not sc:
+                return None
+            src, c = r[1], r[2]
+            if c >= 0 and c == src.ipk:
+                c = -1
+            if c >= 0 and (src.table is None or src.table.columns[c].generated is not None):
+                return None
+            return src, c
+
+        out: list[tuple[Src, int | None, bool]] = []
+        if core.group_by:
+            for g in core.group_by:
+                r = simple(g)
+                if r is None or (r[1] is not None and r[1] >= 0
+                                 and (r[0].colls[r[1]] or "BINARY").upper() != "BINARY"):
+                    return None
+                out.append((r[0], r[1], False))
+            return "group", out
+        if order and not grouped and not core.distinct:
+            for t in order:
+                e = t.expr
+                if t.nulls is not None and (t.nulls == "FIRST") == t.desc:
+                    return None
+                if isinstance(e, ast.Collate):
+                    return None
+                if isinstance(e, ast.ColumnRef) and e.table is None and \
+                        self.resolve_quiet(e, sc) is None:
+                    for ce, nm, _ in cols:
+                        if nm.lower() == e.column.lower():
+                            e = ce
+                            break
+                r = simple(e)
+                if r is None:
+                    return None
+                out.append((r[0], r[1], t.desc))
+            return "order", out
+        if core.distinct and not grouped:
+            for e, _, _ in cols:
+                r = simple(e)
+                if r is None:
+                    return None
+                out.append((r[0], r[1], False))
+            return "distinct", out
+        return None
+
+    def resolve_quiet(self, e: ast.ColumnRef, sc: Scope) -> tuple[Scope, Src, int] | None:
+        try:
+            return self.resolve(e, sc)
+        except errors.Error:
+            return None
 
     def _coll_ok(self, idx: Index, pos: int, src: Src, c: int) -> bool:
         ic = (idx.collations[pos] or "BINARY").upper()
@@ -1749,8 +2610,20 @@ class Compiler:
                       else self.env.collations.get((c or "").upper()) for c in idx.collations)
         return self.const(KeyInfo(colls + (None,), tuple(idx.desc) + (False,)))
 
-    def _probe(self, e: ast.Expr, src: Src, c: int, sc: Scope) -> str:
+    def _probe(self, e: ast.Expr, src: Src, c: int, sc: Scope, in_item: bool = False) -> str:
+        """The key for column c from e; in_item: e is an IN (list) item, which takes the
+        column's affinity whatever its own (sqlite3CodeRhsOfIN)."""
+        if isinstance(e, _NullProbe):
+            return "ISNULL"
         aff = src.affs[c]
+        if aff == AFF_TEXT:
+            # a probe with an affinity of its own compares as BLOB against a TEXT
+            # column: no conversion (sqlite3CompareAffinity in codeAllEqualityTerms)
+            other = e.src.affs[e.i] if isinstance(e, _ColProbe) else self.aff(e, sc)
+            if other is not None and not in_item:
+                return self.ex(e, sc)
+        if aff == AFF_REAL:  # an index's affinity is NUMERIC at most (sqlite3IndexAffinityStr)
+            return self._conv(e, AFF_NUMERIC, sc)
         if aff in NUMERIC_AFFS or aff == AFF_TEXT:
             return self._conv(e, aff, sc)
         return self.ex(e, sc)
@@ -1770,6 +2643,33 @@ class Compiler:
             if col is not None and all(self._is_outer(x, i, sc) for x in term.items) and term.items:
                 if col == -1 or src.affs[col] in NUMERIC_AFFS or src.affs[col] == AFF_TEXT:
                     ins.setdefault(col, term)
+            return
+        if isinstance(term, ast.IsNull) and not term.negated:
+            col = self._own_col(term.expr, src, sc)
+            if col is not None and col >= 0:
+                eqs.setdefault(col, _NullProbe())  # type: ignore[arg-type]
+            return
+        if isinstance(term, ast.Like) and term.op.upper() == "GLOB" and not term.negated \
+                and term.escape is None and isinstance(term.right, ast.Literal) \
+                and isinstance(term.right.value, str):
+            # GLOB 'abc*' on a BINARY text column: the range [abc, abd) (where.c,
+            # isLikeOrGlob); the GLOB itself stays as the filter.
+            col = self._own_col(term.left, src, sc)
+            pat = term.right.value
+            cut = min([pat.index(ch) for ch in "*?[" if ch in pat] or [len(pat)])
+            prefix = pat[:cut]
+            if col is not None and col >= 0 and prefix and cut < len(pat) \
+                    and src.affs[col] == AFF_TEXT and (src.colls[col] or "BINARY").upper() == "BINARY" \
+                    and ord(prefix[-1]) < 0x10FFFF:
+                lows.setdefault(col, (ast.Literal(prefix), True))
+                highs.setdefault(col, (ast.Literal(prefix[:-1] + chr(ord(prefix[-1]) + 1)), False))
+            return
+        if isinstance(term, ast.InSelect) and not term.negated \
+                and self.subqueries_independent(term, sc):
+            col = self._own_col(term.expr, src, sc)
+            if col is not None and col >= 0 and (src.affs[col] in NUMERIC_AFFS
+                                                  or src.affs[col] == AFF_TEXT):
+                ins.setdefault(col, term)  # type: ignore[arg-type]
             return
         if isinstance(term, ast.Between) and not term.negated:
             col = self._own_col(term.expr, src, sc)
@@ -1793,6 +2693,8 @@ class Compiler:
             if op == "=":
                 eqs.setdefault(col, b)
             elif op == "IS":
+                if col >= 0 and isinstance(b, ast.Literal) and b.value is None:
+                    eqs.setdefault(col, _NullProbe())  # type: ignore[arg-type]
                 continue
             else:
                 o = op
@@ -1875,20 +2777,25 @@ class Compiler:
         else:
             f.pre.append(f"g = {make}")
         extremes = [j for j, a in enumerate(aggs) if a.name.lower() in ("min", "max")
-                     and len(a.args) == 1 and not a.distinct and a.filter is None
-                     and self.env.user_aggregate(a.name.lower(), 1) is None]
-        follow = extremes[0] if len(extremes) == 1 else -1
+                    and len(a.args) == 1 and not a.distinct
+                    and self.env.user_aggregate(a.name.lower(), 1) is None]
+        # Bare columns (and the GROUP BY terms themselves: -0.0 and 0 are one group) come
+        # from the group's first row, then from each row where the last min()/max() of
+        # the query takes a new value (lang_select 2.5; SQLite's OP_CollSeq register is
+        # shared, so only the last one counts).
+        last = extremes[-1] if extremes else -1
+        moved = "False"
         for j, a in enumerate(aggs):
             args = ", ".join(self.ex(x, sc) for x in a.args) if not a.star else ""
-            if a.filter is not None:
+            if j == last:
+                moved = self.fresh("mv")
+                cond = self.cond(a.filter, sc) if a.filter is not None else "True"
+                f.emit(level, f"{moved} = {cond} and g[{j}].step({args})")
+            elif a.filter is not None:
                 f.emit(level, f"if {self.cond(a.filter, sc)}: g[{j}].step({args})")
-            elif j == follow:
-                # Bare columns come from the row holding the min/max (lang_select 2.5).
-                f.emit(level, f"if g[{j}].step({args}) or g[{na}] is None: g[{na}] = {snap}")
             else:
                 f.emit(level, f"g[{j}].step({args})")
-        if follow < 0:
-            f.emit(level, f"g[{na}] = {snap}")
+        f.emit(level, f"if {moved} or g[{na}] is None: g[{na}] = {snap}")
         self.close_splits(f, sc)
         # Output phase: one pass over the groups, after the loops.
         if core.group_by:
@@ -1974,6 +2881,11 @@ class _ColEq:
 
 
 @dataclass(frozen=True, eq=False)
+class _NullProbe:
+    """Index probe for `col IS NULL` (not an AST node)."""
+
+
+@dataclass(frozen=True, eq=False)
 class _ColProbe:
     src: Src
     i: int
@@ -1996,23 +2908,34 @@ def helper_namespace() -> dict[str, Any]:
                 res = None
         return res
 
-    def distinct_rows(rows: list[Any]) -> list[Any]:
-        seen: set[Any] = set()
-        out = []
+    # Which of equal rows (1000 and 1000.0) a compound keeps. Without ORDER BY SQLite
+    # inserts the rows into an ephemeral index where an equal row replaces the one
+    # there: the last is kept. With ORDER BY it merges the sorted sides
+    # (multiSelectOrderBy) and skips a row equal to the previous output: the first is
+    # kept, except that UNION drops a left row equal to the right row it meets.
+    def distinct_rows(rows: list[Any], last: bool = True) -> list[Any]:
+        seen: dict[Any, Any] = {}
         for r in rows:
             k = tuple(RT.group_key(v, None) for v in r)
-            if k not in seen:
-                seen.add(k)
-                out.append(r)
-        return out
+            if last or k not in seen:
+                seen[k] = r
+        return list(seen.values())
 
-    def intersect_rows(a: list[Any], b: Any) -> list[Any]:
-        keys = {tuple(RT.group_key(v, None) for v in r) for r in b}
-        return [r for r in distinct_rows(a) if tuple(RT.group_key(v, None) for v in r) in keys]
+    def union_merge(a: list[Any], b: list[Any]) -> list[Any]:
+        right = distinct_rows(b, False)
+        keys = {tuple(RT.group_key(v, None) for v in r) for r in right}
+        return [r for r in distinct_rows(a, False)
+                if tuple(RT.group_key(v, None) for v in r) not in keys] + right
 
-    def except_rows(a: list[Any], b: Any) -> list[Any]:
+    def intersect_rows(a: list[Any], b: Any, last: bool = True) -> list[Any]:
         keys = {tuple(RT.group_key(v, None) for v in r) for r in b}
-        return [r for r in distinct_rows(a) if tuple(RT.group_key(v, None) for v in r) not in keys]
+        return [r for r in distinct_rows(a, last)
+                if tuple(RT.group_key(v, None) for v in r) in keys]
+
+    def except_rows(a: list[Any], b: Any, last: bool = True) -> list[Any]:
+        keys = {tuple(RT.group_key(v, None) for v in r) for r in b}
+        return [r for r in distinct_rows(a, last)
+                if tuple(RT.group_key(v, None) for v in r) not in keys]
 
     def pad_row(row: list[Any], defaults: tuple[Any, ...]) -> list[Any]:
         return list(row) + list(defaults[len(row):])
@@ -2038,13 +2961,13 @@ def helper_namespace() -> dict[str, Any]:
     ns: dict[str, Any] = {
         "__builtins__": {"int": int, "list": list, "tuple": tuple, "set": set, "sorted": sorted,
                          "len": len, "None": None, "True": True, "False": False},
-        "NULLROW": RT.NULLROW, "SENT": RT.SENT, "SENT_PAIR": RT.SENT_PAIR, "ONE": RT.ONE,
+        "NULLROW": RT.NULLROW, "SENT": RT.SENT, "ISNULL": RT.ISNULL, "SENT_PAIR": RT.SENT_PAIR, "ONE": RT.ONE,
         "chain": chain, "collections_deque": deque, "iter_table": iter_table,
         "decode_columns": decode_columns,
         "apply_affinity": V.apply_affinity, "truth": V.truth, "sql_and": V.sql_and,
         "sql_or": V.sql_or, "sql_not": V.sql_not, "neg": V.neg, "bitnot": V.bitnot,
         "cast": V.cast, "like": V.like, "glob": V.glob, "sql_or_all": sql_or_all,
-        "distinct_rows": distinct_rows, "intersect_rows": intersect_rows,
+        "distinct_rows": distinct_rows, "intersect_rows": intersect_rows, "union_merge": union_merge,
         "except_rows": except_rows, "first_row": first_row, "pad_row": pad_row, "current_time": current_time,
         "raise_trigger": raise_trigger,
     }
@@ -2053,14 +2976,20 @@ def helper_namespace() -> dict[str, Any]:
     from pyrite.storage import iter_index as _iter_index
 
     ns["iter_index"] = _iter_index
+    from pyrite.exec.sorter import sort_iter
+
+    ns["sort_iter"] = sort_iter
     ns["index_rows"] = RT.index_rows
     ns["iter_table_rev"] = RT.iter_table_rev
     ns["rowid_minmax"] = RT.rowid_minmax
     ns["index_minmax"] = RT.index_minmax
+    ns["index_minmax_desc"] = RT.index_minmax_desc
     for fn in ("sort_rows", "row_key", "group_key", "to_limit", "limit_rows", "in_list",
                "in_list_aff", "in_rows", "in_rowvals", "first_value", "exists", "cached",
                "row_eq", "rowid_eq", "rowid_in", "rowid_range", "index_eq", "index_in",
-               "index_range", "raise_error", "window_values"):
+               "index_range", "raise_error", "window_values", "index_scan", "index_in_entries",
+               "cover_rows", "index_count", "rowid_range_rev", "in_values", "or_union",
+               "full_rows", "topk_limit", "btree_count"):
         ns[fn] = getattr(RT, fn)
     return ns
 

@@ -105,6 +105,9 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+STRICT_TYPES = ("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY")
+
+
 def create_table(s: Session, node: ast.CreateTable) -> None:
     from pyrite.storage import btree
 
@@ -141,18 +144,29 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
     npk += sum(1 for c in node.constraints if c.kind == "PRIMARY KEY")
     if npk > 1:
         raise errors.OperationalError(f'table "{node.name}" has more than one primary key')
-    if node.without_rowid:
-        raise errors.OperationalError("WITHOUT ROWID tables are not supported")
+    if node.strict:
+        for cd in node.columns:
+            if not cd.type_name:
+                raise errors.OperationalError(f"missing datatype for {node.name}.{cd.name}")
+            if cd.type_name.upper() not in STRICT_TYPES:
+                raise errors.OperationalError(
+                    f'unknown datatype for {node.name}.{cd.name}: "{cd.type_name}"')
+    if node.without_rowid and any(
+            cc.autoincrement for cd in node.columns for cc in cd.constraints) or \
+            node.without_rowid and any(tc.autoincrement for tc in node.constraints):
+        raise errors.OperationalError("AUTOINCREMENT not allowed on WITHOUT ROWID tables")
     pg = s.temp_pager if node.temp else s.pager
     if node.temp and pg.page_count == 0:
         _init_schema_page(pg)
     probe = table_from_ast(node, 0, sql)
     if probe.autoincrement and probe.ipk is None:
         raise errors.OperationalError("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY")
-    root = btree.create_table(pg)
+    root = btree.create_index(pg) if node.without_rowid else btree.create_table(pg)
     t = table_from_ast(node, root, sql)
     _schema_insert(s, ["table", node.name, node.name, root, sql], pg)
-    for n, _spec in enumerate(auto_index_specs(t, node)):
+    for n, spec in enumerate(auto_index_specs(t, node)):
+        if t.without_rowid and spec[2] == "pk":
+            continue  # the table's own B-tree is its PRIMARY KEY index
         iroot = btree.create_index(pg)
         _schema_insert(s, ["index", f"sqlite_autoindex_{node.name}_{n + 1}", node.name, iroot, None],
                        pg)
@@ -176,7 +190,7 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
 
 
 def create_index(s: Session, node: ast.CreateIndex) -> None:
-    from pyrite.storage import IndexCursor, KeyInfo, btree, iter_index, iter_table, record
+    from pyrite.storage import btree
 
     t = s.catalog.table(node.table)
     if t is None or t.name.lower() == "sqlite_schema":
@@ -192,37 +206,285 @@ def create_index(s: Session, node: ast.CreateIndex) -> None:
         raise errors.OperationalError(f"object name reserved for internal use: {node.name}")
     idx = s.catalog.index_from_ast(node, t, 0, node.schema_sql)
     pg = s.temp_pager if t.temp else s.pager
-    root = btree.create_index(pg)
     colls = s.collations
     for cn in idx.collations:
         if cn is not None and cn.upper() not in colls:
             raise errors.OperationalError(f"no such collation sequence: {cn}")
-    ki = KeyInfo(tuple(colls.get((cn or "BINARY").upper()) if (cn or "BINARY").upper() != "BINARY"
-                       else None for cn in idx.collations) + (None,), tuple(idx.desc) + (False,))
-    icur = IndexCursor(pg, root, ki)
+    for x in idx.exprs:
+        if x is not None:
+            _check_index_expr(x)
+    root = btree.create_index(pg)
+    idx.root = root
+    fill_index(s, t, idx)
+    _schema_insert(s, ["index", node.name, t.name, root, node.schema_sql], pg)
+    if t.temp:
+        s.reload_temp()
+    else:
+        _bump(s)
+
+
+_DATE_FUNCS = frozenset(("date", "time", "datetime", "julianday", "strftime", "unixepoch",
+                         "timediff"))
+
+
+def clock_use(e: Any) -> str | None:
+    """clock_use(expr) -> name of a date/time function in expr that reads the clock
+    ('now' or no time argument), else None. SQLite refuses such a call in an index
+    only when it computes a key (so CREATE INDEX on an empty table succeeds)."""
+    import dataclasses
+
+    if isinstance(e, ast.FunctionCall) and e.name.lower() in _DATE_FUNCS:
+        low = e.name.lower()
+        if (not e.args or (low == "strftime" and len(e.args) == 1)) or any(
+                isinstance(a, ast.Literal) and isinstance(a.value, str)
+                and a.value.lower() == "now" for a in e.args):
+            return low
+    if not dataclasses.is_dataclass(e) or isinstance(e, ast.Select):
+        return None
+    for f in dataclasses.fields(e):
+        v = getattr(e, f.name)
+        for x in (v if isinstance(v, tuple) else (v,)):
+            if dataclasses.is_dataclass(x):
+                hit = clock_use(x)
+                if hit is not None:
+                    return hit
+    return None
+
+
+def _check_index_expr(e: Any) -> None:
+    """SQLite's limits on an index expression: deterministic, no sub-selects or parameters."""
+    import dataclasses
+
+    from pyrite.functions import SCALARS
+
+    if isinstance(e, ast.Param):
+        raise errors.OperationalError("parameters prohibited in index expressions")
+    if isinstance(e, (ast.Subquery, ast.Exists, ast.InSelect)):
+        raise errors.OperationalError("subqueries prohibited in index expressions")
+    if isinstance(e, ast.FunctionCall):
+        low = e.name.lower()
+        defs = SCALARS.get(low, [])
+        if low in _DATE_FUNCS:
+            pass  # deterministic unless it reads the clock: checked per row (clock_use)
+        elif defs and not any(d.deterministic for d in defs):
+            raise errors.OperationalError(
+                "non-deterministic functions prohibited in index expressions")
+    if isinstance(e, ast.CurrentTime):
+        raise errors.OperationalError("non-deterministic functions prohibited in index expressions")
+    if not dataclasses.is_dataclass(e):
+        return
+    for f in dataclasses.fields(e):
+        v = getattr(e, f.name)
+        for x in (v if isinstance(v, tuple) else (v,)):
+            for y in (x if isinstance(x, tuple) else (x,)):
+                if dataclasses.is_dataclass(y) and not isinstance(y, ast.Select):
+                    _check_index_expr(y)
+
+
+def table_rows(s: Session, t: Table) -> Any:
+    """table_rows(s, t) -> (rowid or None, row in column order) for every row of t."""
+    from pyrite.exec.dml import wr_inverse, wr_rows
+    from pyrite.storage import iter_table, record
+
+    pg = s.temp_pager if t.temp else s.pager
     n = len(t.columns)
-    pred = s.compile_row_predicate(t, node.where) if node.where is not None else None
+    if t.without_rowid:
+        yield from wr_rows(pg, t.root, wr_inverse(t), None, None)
+        return
     for rowid, payload in iter_table(pg, t.root):
         vals = list(record.decode(payload))
         if len(vals) < n:
             vals.extend([None] * (n - len(vals)))
         if t.ipk is not None:
             vals[t.ipk] = rowid
+        yield rowid, vals
+
+
+def fill_index(s: Session, t: Table, idx: Any) -> None:
+    """Write an entry for every row of t into the (empty) index B-tree idx.root,
+    checking uniqueness as CREATE UNIQUE INDEX does."""
+    from pyrite.exec.dml import index_layout, unique_message
+    from pyrite.storage import btree, record
+
+    pg = s.temp_pager if t.temp else s.pager
+    ki, tail = index_layout(s.collations, t, idx)
+    pred = s.compile_row_predicate(t, idx.where) if idx.where is not None else None
+    fns = [s.compile_row_predicate(t, x) if x is not None else None for x in idx.exprs]
+    clock = next((c for c in map(clock_use, idx.exprs) if c is not None), None)
+    entries: list[Any] = []
+    for rowid, vals in list(table_rows(s, t)):
+        if clock is not None:
+            raise errors.OperationalError(f"non-deterministic use of {clock}() in an index")
         if pred is not None and not V.truth(pred(vals, rowid)):
             continue
-        key = tuple(rowid if c < 0 else vals[c] for c in idx.columns)
-        if idx.unique and not any(v is None for v in key):
-            for _ in iter_index(pg, root, ki, key, True, key, True):
-                names = ", ".join(f"{t.name}.{t.columns[c].name}" if c >= 0 else f"{t.name}.rowid"
-                                  for c in idx.columns)
-                raise errors.ConstraintError(f"UNIQUE constraint failed: {names}",
+        if fns:
+            key = tuple(fn(vals, rowid) if fn is not None else (rowid if c < 0 else vals[c])
+                        for fn, c in zip(fns, idx.columns, strict=True))
+        else:
+            key = tuple(rowid if c < 0 else vals[c] for c in idx.columns)
+        entries.append(key + (tuple(vals[c] for c in tail) if tail is not None else (rowid,)))
+    # Sorted, then written bottom-up (btree.index_build) rather than one insert each.
+    entries = record.sort_keys(entries, ki)
+    k = len(idx.columns)
+    out: list[Any] = []
+    prev: Any = None
+    for e in entries:
+        if prev is not None:
+            if idx.unique and record.compare(prev[:k], e[:k], ki) == 0 and not any(
+                    v is None for v in e[:k]):
+                raise errors.ConstraintError(unique_message(t, idx),
                                              code=C.SQLITE_CONSTRAINT_UNIQUE)
-        icur.insert(key + (rowid,))
-    _schema_insert(s, ["index", node.name, t.name, root, node.schema_sql], pg)
-    if t.temp:
-        s.reload_temp()
+            if record.compare(prev, e, ki) == 0:
+                out.pop()  # an equal full key replaces the earlier one, as insert does
+        out.append(e)
+        prev = e
+    btree.index_build(pg, idx.root, out, pg.header_get("schema_format") or 4)
+
+
+def reindex(s: Session, node: ast.Reindex) -> None:
+    """REINDEX [name]: rebuild every index, those using collation `name`, those of
+    table `name`, or index `name` (SQLite tries them in that order)."""
+    from pyrite.storage import btree
+
+    cat = s.catalog
+    tables = [t for t in list(cat.tables.values()) + (
+        list(cat.temp.tables.values()) if cat.temp is not None else []) if t.indexes]
+    pick: list[tuple[Table, Any]] = []
+    name = node.name
+    low = (name or "").lower()
+    if name is None:
+        pick = [(t, ix) for t in tables for ix in t.indexes]
+    elif node.schema is None and (low in ("binary", "nocase", "rtrim")
+                                  or name.upper() in s.collations):
+        pick = [(t, ix) for t in tables for ix in t.indexes
+                if any((c or "BINARY").lower() == low for c in ix.collations)]
+    elif cat.table(name) is not None:
+        t = cat.table(name)
+        assert t is not None
+        pick = [(t, ix) for ix in t.indexes]
+    elif low in cat.indexes:
+        ix = cat.indexes[low]
+        t = cat.table(ix.table)
+        assert t is not None
+        pick = [(t, ix)]
     else:
-        _bump(s)
+        raise errors.OperationalError("unable to identify the object to be reindexed")
+    for t, ix in pick:
+        btree.clear_tree(s.temp_pager if t.temp else s.pager, ix.root)
+        fill_index(s, t, ix)
+
+
+_VACUUM_HEADER = ("user_version", "application_id", "text_encoding", "schema_format",
+                  "default_cache_size")
+
+
+def vacuum_image(s: Session) -> bytes:
+    """The database rebuilt compactly, as a file image: every B-tree copied into a
+    fresh pager (tables with their rowids, indexes entry by entry in key order),
+    sqlite_schema rows in their order with the new root pages. The copy keeps the
+    page size, reserved bytes, encoding, auto_vacuum mode and the header's user
+    fields; the schema cookie moves on by one (VACUUM is a schema change)."""
+    from pyrite.exec.dml import index_layout
+    from pyrite.io.memory import MemoryFile
+    from pyrite.storage import (
+        IndexCursor,
+        KeyInfo,
+        Pager,
+        TableCursor,
+        btree,
+        iter_index,
+        iter_table,
+        record,
+    )
+
+    old = s.pager
+    cat = s.catalog
+    ps = old.page_size
+    new = Pager.open(MemoryFile(), page_size_hint=ps)
+    reserved = ps - old.usable_size
+    if reserved:
+        new.set_page_size(ps, reserved)
+    new.begin_read()
+    new.begin_write()
+    _init_schema_page(new)
+    for f in _VACUUM_HEADER:
+        new.header_set(f, old.header_get(f))
+    page1 = bytes(old.get_page(1))
+    if int.from_bytes(page1[52:56], "big"):
+        p1 = new.write_page(1)
+        p1[52:56] = (1).to_bytes(4, "big")
+        p1[64:68] = page1[64:68]
+    # Which B-tree is what: rowid table, or index / WITHOUT ROWID with its key order.
+    kinds: dict[int, KeyInfo | None] = {}
+    for t in cat.tables.values():
+        if t.root <= 1:
+            continue
+        if t.without_rowid:
+            pk = t.wr_index
+            assert pk is not None
+            kinds[t.root] = index_layout(s.collations, t, pk)[0]
+        else:
+            kinds[t.root] = None
+        for ix in t.indexes:
+            kinds[ix.root] = index_layout(s.collations, t, ix)[0]
+    schema = [(rowid, list(record.decode(payload))) for rowid, payload in iter_table(old, 1)]
+    scur = TableCursor(new, 1)
+    for n, (_rowid, rec) in enumerate(schema):
+        rec = rec + [None] * (5 - len(rec))
+        root = rec[3]
+        if rec[0] in ("table", "index") and isinstance(root, int) and root > 1:
+            is_table = root in kinds and kinds[root] is None
+            nroot = btree.create_table(new) if is_table else btree.create_index(new)
+            if is_table:
+                tcur = TableCursor(new, nroot)
+                for rid, payload in iter_table(old, root):
+                    tcur.insert(rid, payload)
+            else:
+                ki = kinds.get(root) or KeyInfo()
+                icur = IndexCursor(new, nroot, ki)
+                for entry in iter_index(old, root, ki):
+                    icur.insert(entry)
+            rec[3] = nroot
+        scur.insert(n + 1, bytes(record.encode(rec)))
+    new.header_set("schema_cookie", old.header_get("schema_cookie") + 1)
+    new.commit()  # fills the header's page count and version-valid-for fields
+    new.begin_read()
+    image = b"".join(bytes(new.get_page(i)) for i in range(1, new.page_count + 1))
+    new.end_read()
+    new.close()
+    return image
+
+
+def vacuum(s: Session, node: ast.Vacuum) -> None:
+    """VACUUM [INTO file]: rewrite the database compactly (through vacuum_image), in
+    the statement's own write transaction, so a failure leaves the file as it was."""
+    if not s.autocommit:
+        raise errors.OperationalError("cannot VACUUM from within a transaction")
+    if node.schema is not None and node.schema.lower() not in ("main", "temp"):
+        raise errors.OperationalError(f"unknown database {node.schema}")
+    if node.schema is not None and node.schema.lower() == "temp":
+        return
+    image = vacuum_image(s)
+    ps = s.pager.page_size
+    if node.into is not None:
+        target = _pragma_value(node.into)
+        if not isinstance(target, str):
+            raise errors.OperationalError("non-text filename")
+        import os
+
+        if target and os.path.exists(target) and os.path.getsize(target) > 0:
+            raise errors.OperationalError("output file already exists")
+        with open(target, "wb") as fh:
+            fh.write(image)
+        return
+    p = s.pager
+    n = len(image) // ps
+    for i in range(1, n + 1):
+        page = p.write_page(i) if i <= p.page_count else p.new_page(i)
+        page[:] = image[(i - 1) * ps:i * ps]
+    if n < p.page_count:
+        p.truncate_pages(n)
+    s.reload_schema()
 
 
 def create_view(s: Session, node: ast.CreateView) -> None:
@@ -341,24 +603,39 @@ def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
     if name == "table_info" or name == "table_xinfo":
         t = cat.table(str(val)) if val is not None else None
         rows: list[Row] = []
+        xinfo = name == "table_xinfo"
         if t is not None:
             for i, c in enumerate(t.columns):
                 dflt = None
                 if c.default is not None:
                     dflt = _default_text(c.default)
-                rows.append((i, c.name, c.decl_type or "", int(c.not_null), dflt, c.pk))
+                if not xinfo and c.generated is not None:
+                    continue  # table_info leaves generated (hidden) columns out
+                row: Row = (i if xinfo else len(rows), c.name, c.decl_type or "",
+                            int(c.not_null), dflt, c.pk)
+                # hidden: 0 ordinary, 2 generated (3 for STORED: not kept by the catalog)
+                rows.append(row + (2 if c.generated is not None else 0,) if xinfo else row)
         elif val is not None and str(val).lower() in cat.views:
             v = cat.views[str(val).lower()]
             prog, _ = s.compile_select_for_ctas(v.select)
             names = list(v.columns) or prog.column_names
             for i, n in enumerate(names):
-                rows.append((i, n, prog.decltypes[i] if i < len(prog.decltypes) else "", 0, None, 0))
-        return ["cid", "name", "type", "notnull", "dflt_value", "pk"], rows, False
+                row = (i, n, prog.decltypes[i] if i < len(prog.decltypes) else "", 0, None, 0)
+                rows.append(row + (0,) if xinfo else row)
+        cols = ["cid", "name", "type", "notnull", "dflt_value", "pk"]
+        return cols + ["hidden"] if xinfo else cols, rows, False
     if name == "index_list":
         t = cat.table(str(val)) if val is not None else None
         rows = []
         if t is not None:
-            for seq, ixl in enumerate(reversed(t.indexes)):
+            ixs = list(t.indexes)
+            if t.wr_index is not None:
+                def num(ix: Any) -> int:
+                    tail = ix.name.rsplit("_", 1)[-1]
+                    return int(tail) if tail.isdigit() else 0
+                wn = num(t.wr_index)
+                ixs.insert(sum(1 for ix in ixs if ix.sql is None and num(ix) < wn), t.wr_index)
+            for seq, ixl in enumerate(reversed(ixs)):
                 origin = "c" if ixl.sql is not None else ("pk" if ixl.origin == "pk" else "u")
                 rows.append((seq, ixl.name, int(ixl.unique), origin, int(ixl.where is not None)))
         return ["seq", "name", "unique", "origin", "partial"], rows, False
@@ -471,7 +748,7 @@ def _default_text(e: ast.Expr) -> str | None:
         inner = _default_text(e.operand)
         return f"{e.op}{inner}"
     try:
-        from pyrite.sql import render  # type: ignore[attr-defined]
+        from pyrite.sql import render
 
         return str(render.render_expr(e))
     except Exception:
@@ -501,7 +778,17 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
     import re
 
     t = s.catalog.table(node.table)
-    if t is None or t.name.lower() == "sqlite_schema":
+    tl = node.table.lower()
+    if tl in ("sqlite_schema", "sqlite_master"):
+        raise errors.OperationalError("table sqlite_master may not be altered")
+    if t is None and tl in s.catalog.views:
+        v = s.catalog.views[tl].name
+        raise errors.OperationalError({
+            "RENAME COLUMN": f'cannot rename columns of view "{v}"',
+            "DROP COLUMN": f'cannot drop column from view "{v}"',
+            "ADD COLUMN": "Cannot add a column to a view"}.get(
+                node.action, f"view {v} may not be altered"))
+    if t is None:
         raise errors.OperationalError(f"no such table: {node.table}")
     low = t.name.lower()
     if node.action == "ADD COLUMN":
@@ -560,9 +847,199 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
                 rec[4] = on.sub(lambda m: m.group(1) + qnew, rec[4], count=1)
             return rec
         _schema_rewrite(s, fix2)
+    elif node.action == "RENAME COLUMN":
+        _rename_column(s, t, node)
+    elif node.action == "DROP COLUMN":
+        _drop_column(s, t, node)
     else:
         raise errors.OperationalError(f"ALTER TABLE {node.action} is not supported")
     _bump(s)
+
+
+def _dequote(tok: str) -> str:
+    if tok[:1] in ('"', "`", "'"):
+        return tok[1:-1].replace(tok[0] * 2, tok[0])
+    if tok[:1] == "[":
+        return tok[1:-1]
+    return tok
+
+
+def _rename_in_sql(sql: str, old: str, new: str, skip_first_id: bool) -> str:
+    """Replace identifier tokens naming column `old` by `new` (quoted when the old
+    token was quoted or the new name needs it), as SQLite's rename edits tokens."""
+    from pyrite.sql import TokenKind, tokenize
+    from pyrite.sql.render import quote_id
+
+    toks = [t for t in tokenize(sql) if t.kind is not TokenKind.EOF]
+    out: list[str] = []
+    pos = 0
+    seen_first = not skip_first_id
+    low = old.lower()
+    for n, tok in enumerate(toks):
+        if tok.kind is not TokenKind.ID:
+            continue
+        if not seen_first:
+            seen_first = True
+            continue
+        text = sql[tok.start:tok.end]
+        if _dequote(text).lower() != low:
+            continue
+        if n + 1 < len(toks) and sql[toks[n + 1].start:toks[n + 1].end] in ("(", "."):
+            continue  # a function call or a qualifier, not this column
+        if n > 0 and sql[toks[n - 1].start:toks[n - 1].end].upper() == "REFERENCES":
+            continue
+        quoted = text[:1] in ('"', "`", "[", "'")
+        rep_text = '"' + new.replace('"', '""') + '"' if quoted else quote_id(new)
+        out.append(sql[pos:tok.start] + rep_text)
+        pos = tok.end
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+def _rename_column(s: Session, t: Table, node: ast.AlterTable) -> None:
+    old, new = node.column, node.new_name
+    assert old is not None and new is not None
+    if t.column_index(old) < 0:
+        raise errors.OperationalError(f'no such column: "{old}"')
+    tlow = t.name.lower()
+    new_sql = _rename_in_sql(t.sql, old, new, True)
+    try:
+        node2 = _parse_one(new_sql)
+        assert isinstance(node2, ast.CreateTable)
+        seen: set[str] = set()
+        for cd in node2.columns:
+            if cd.name.lower() in seen:
+                raise errors.OperationalError(f"duplicate column name: {cd.name}")
+            seen.add(cd.name.lower())
+    except errors.Error as e:
+        raise errors.OperationalError(f"error in table {t.name} after rename: {e}") from None
+    views = {v.lower() for v, vw in s.catalog.views.items() if tlow in vw.sql.lower()}
+
+    def fix(rec: list[Any]) -> list[Any] | None:
+        typ, name, tbl, _root, sql = (rec + [None] * 5)[:5]
+        if not isinstance(sql, str) or not isinstance(name, str):
+            return None
+        if typ == "table" and name.lower() == tlow:
+            rec[4] = new_sql
+        elif typ in ("index", "trigger") and isinstance(tbl, str) and tbl.lower() == tlow:
+            rec[4] = _rename_in_sql(sql, old, new, True)
+        elif typ == "view" and name.lower() in views:
+            rec[4] = _rename_in_sql(sql, old, new, True)
+        else:
+            return None
+        return rec
+    _schema_rewrite(s, fix)
+
+
+def _parse_one(sql: str) -> ast.Statement:
+    from pyrite.sql import parse_one
+
+    parsed, _ = parse_one(sql)
+    if parsed is None:
+        raise errors.OperationalError("incomplete input")
+    return parsed.statement
+
+
+def _drop_column(s: Session, t: Table, node: ast.AlterTable) -> None:
+    """DROP COLUMN: SQLite's refusals, the column's definition cut out of the
+    CREATE TABLE text, and every row rewritten without the column."""
+    from pyrite.sql import TokenKind, tokenize
+    from pyrite.storage import IndexCursor, TableCursor, btree, iter_table, record
+
+    name = node.column
+    assert name is not None
+    pos = t.column_index(name)
+    if pos < 0:
+        raise errors.OperationalError(f'no such column: "{name}"')
+    col = t.columns[pos]
+    if col.pk or pos in t.wr_pk:
+        raise errors.OperationalError(f'cannot drop PRIMARY KEY column: "{col.name}"')
+    if any(ix.unique and ix.sql is None and pos in ix.columns for ix in t.indexes):
+        raise errors.OperationalError(f'cannot drop UNIQUE column: "{col.name}"')
+    if len(t.columns) == 1:
+        raise errors.OperationalError(f'cannot drop column "{col.name}": no other columns exist')
+    for ix in t.indexes:
+        if ix.sql is not None and (pos in ix.columns or _mentions(ix.sql, col.name, True)):
+            raise errors.OperationalError(
+                f"error in index {ix.name} after drop column: no such column: {col.name}")
+    # Cut the column definition: the top-level comma-separated part that starts with it.
+    sql = t.sql
+    toks = [x for x in tokenize(sql) if x.kind is not TokenKind.EOF]
+    depth = 0
+    parts: list[tuple[int, int]] = []  # (start token index, end token index exclusive)
+    start = -1
+    for n, tok in enumerate(toks):
+        text = sql[tok.start:tok.end]
+        if text == "(":
+            depth += 1
+            if depth == 1:
+                start = n + 1
+                continue
+        elif text == ")":
+            if depth == 1:
+                parts.append((start, n))
+            depth -= 1
+        elif text == "," and depth == 1:
+            parts.append((start, n))
+            start = n + 1
+    target = next((k for k, (a, _b) in enumerate(parts)
+                   if a < len(toks) and _dequote(sql[toks[a].start:toks[a].end]).lower()
+                   == col.name.lower()), None)
+    assert target is not None
+    a, b = parts[target]
+    if target == 0:
+        cut_from, cut_to = toks[a].start, toks[parts[1][0]].start
+    else:
+        cut_from, cut_to = toks[parts[target - 1][1]].start, toks[b - 1].end
+    new_sql = sql[:cut_from] + sql[cut_to:]
+    node2 = _parse_one(new_sql)
+    assert isinstance(node2, ast.CreateTable)
+    t2 = table_from_ast(node2, t.root, new_sql)
+    try:
+        for _, expr in t2.checks:
+            s.compile_row_predicate(t2, expr)
+        for tc in node2.constraints:
+            for ic in tc.columns:
+                if isinstance(ic.expr, ast.ColumnRef) and t2.column_index(ic.expr.column) < 0:
+                    raise errors.OperationalError(f"no such column: {ic.expr.column}")
+            if tc.foreign_key is not None and any(
+                    t2.column_index(c) < 0 for c in (x.expr.column for x in tc.columns
+                                                     if isinstance(x.expr, ast.ColumnRef))):
+                raise errors.OperationalError(f"no such column: {col.name}")
+    except errors.Error as e:
+        raise errors.OperationalError(f"error in table {t.name} after drop column: {e}") from None
+    pg = s.temp_pager if t.temp else s.pager
+    if t.without_rowid:
+        from pyrite.exec.dml import index_layout, wr_inverse, wr_rows
+
+        rows = [row for _, row in wr_rows(pg, t.root, wr_inverse(t), None, None)]
+        btree.clear_tree(pg, t.root)
+        assert t2.wr_index is not None
+        ki = index_layout(s.collations, t2, t2.wr_index)[0]
+        cur = IndexCursor(pg, t.root, ki)
+        order = t2.record_order()
+        for row in rows:
+            del row[pos]
+            cur.insert([row[c] for c in order])
+    else:
+        tcur = TableCursor(pg, t.root)
+        for rowid, payload in list(iter_table(pg, t.root)):
+            rec = list(record.decode(payload))
+            if pos < len(rec):
+                del rec[pos]
+                tcur.insert(rowid, bytes(record.encode(rec)))
+    tlow = t.name.lower()
+
+    def fix(rec: list[Any]) -> list[Any] | None:
+        if rec[0] == "table" and isinstance(rec[1], str) and rec[1].lower() == tlow:
+            rec[4] = new_sql
+            return rec
+        return None
+    _schema_rewrite(s, fix)
+
+
+def _mentions(sql: str, name: str, skip_first_id: bool) -> bool:
+    return _rename_in_sql(sql, name, name + "\x00", skip_first_id) != sql
 
 
 def analyze(s: Session, node: ast.Analyze) -> None:

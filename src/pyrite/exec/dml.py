@@ -37,10 +37,25 @@ class IgnoreRow(Exception):
 class UpsertHit(Exception):
     """Internal: a uniqueness conflict that an ON CONFLICT clause handles."""
 
-    def __init__(self, rowid: int, clause: int) -> None:
+    def __init__(self, rowid: Any, clause: int) -> None:
         super().__init__(rowid)
         self.rowid = rowid
         self.clause = clause
+
+
+_CONSTRAINT_DATATYPE = 3091  # SQLITE_CONSTRAINT_DATATYPE (absent from CPython 3.11's list)
+_STRICT_OK: dict[str, tuple[type, ...]] = {
+    "INT": (int,), "INTEGER": (int,), "REAL": (float,), "TEXT": (str,), "BLOB": (bytes,)}
+_CLASS_NAME = {int: "INT", float: "REAL", str: "TEXT", bytes: "BLOB"}
+
+
+def unique_message(t: Table, idx: Index) -> str:
+    """SQLite's text for a uniqueness failure of idx ("index 'i'" for expression keys)."""
+    if idx.exprs:
+        return f"UNIQUE constraint failed: index '{idx.name}'"
+    names = ", ".join(f"{t.name}.{t.columns[c].name}" if c >= 0 else f"{t.name}.rowid"
+                      for c in idx.columns)
+    return f"UNIQUE constraint failed: {names}"
 
 
 class TableWriter:
@@ -49,7 +64,9 @@ class TableWriter:
     def __init__(self, ctx: Any, table: Table, conflict: str | None,
                  checks: list[tuple[str, Callable[[list[Any], int], Any]]],
                  defaults: list[Callable[[], Any] | None],
-                 partial: dict[str, Callable[[list[Any], int], Any]] | None = None) -> None:
+                 partial: dict[str, Callable[[list[Any], int], Any]] | None = None,
+                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None
+                 ) -> None:
         from pyrite.storage import IndexCursor, KeyInfo, TableCursor
 
         self.ctx = ctx
@@ -59,6 +76,12 @@ class TableWriter:
         self.checks = checks
         self.defaults = defaults
         self.partial = partial or {}
+        self.keys = keys or {}  # expression indexes: name -> key(row, rowid)
+        # STRICT: (column, accepted Python types, "INT column t.a") per typed column
+        self.strict = [(i, _STRICT_OK[(c.decl_type or "").upper()],
+                        f"{(c.decl_type or '').upper()} column {table.name}.{c.name}")
+                       for i, c in enumerate(table.columns)
+                       if table.strict and (c.decl_type or "").upper() in _STRICT_OK]
         self.cur = TableCursor(self.pg, table.root)
         colls = ctx.collations
         self.idx: list[tuple[Index, Any, Any]] = []
@@ -100,7 +123,9 @@ class TableWriter:
             return True
         return bool(V.truth(pred(vals, rowid)))
 
-    def _key(self, idx: Index, vals: list[Any], rowid: int) -> tuple[Any, ...]:
+    def _key(self, idx: Index, vals: list[Any], rowid: Any) -> tuple[Any, ...]:
+        if idx.exprs:
+            return self.keys[idx.name](vals, rowid)
         return tuple(rowid if c < 0 else vals[c] for c in idx.columns)
 
     def _find(self, idx: Index, ki: Any, key: tuple[Any, ...], rowid: int) -> int | None:
@@ -147,7 +172,25 @@ class TableWriter:
             rowid = r
         if self.ipk is not None:
             vals[self.ipk] = rowid
+        self._validate(vals, rowid)
+        return int(rowid)
+
+    def _strict(self, vals: list[Any]) -> None:
+        """STRICT: after affinity, each value must be of its column's storage class."""
+        for i, ok, col in self.strict:
+            v = vals[i]
+            if v is not None and type(v) not in ok:
+                raise ConflictAbort(
+                    f"cannot store {_CLASS_NAME.get(type(v), 'BLOB')} value in {col}",
+                    _CONSTRAINT_DATATYPE,
+                    "ABORT" if self._action(None) in ("IGNORE", "REPLACE") else self._action(None))
+
+    def _validate(self, vals: list[Any], rowid: Any) -> None:
+        """STRICT types, NOT NULL (with REPLACE's default substitution), CHECK."""
         t = self.t
+        affs = self.affs
+        if self.strict:
+            self._strict(vals)
         for i, col in enumerate(t.columns):
             if col.not_null and vals[i] is None:
                 act = self._action(t.notnull_conflict.get(i))
@@ -166,7 +209,6 @@ class TableWriter:
                     raise IgnoreRow()
                 raise ConflictAbort(f"CHECK constraint failed: {name}", C.SQLITE_CONSTRAINT_CHECK,
                                     "ABORT" if act == "REPLACE" else act)
-        return int(rowid)
 
     def _seq(self) -> tuple[int | None, int]:
         """AUTOINCREMENT: (sqlite_sequence rowid of this table or None, its seq)."""
@@ -248,10 +290,8 @@ class TableWriter:
             if self._action(idx.on_conflict) == "REPLACE":
                 victims.append(other)
                 continue
-            names = ", ".join(f"{t.name}.{t.columns[c].name}" if c >= 0 else f"{t.name}.rowid"
-                              for c in idx.columns)
             code = C.SQLITE_CONSTRAINT_PRIMARYKEY if idx.origin == "pk" else C.SQLITE_CONSTRAINT_UNIQUE
-            self._fail(f"UNIQUE constraint failed: {names}", code, idx.on_conflict)
+            self._fail(unique_message(t, idx), code, idx.on_conflict)
         return victims
 
     def _encode(self, vals: list[Any]) -> bytes:
@@ -312,7 +352,10 @@ class TableWriter:
                 icur.delete_values(self._key(idx, old, rowid) + (rowid,))
 
     def update(self, rowid: int, old: list[Any], new: list[Any]) -> bool:
-        """update(rowid, old, new) -> False when the row was skipped (OR IGNORE)."""
+        """update(rowid, old, new) -> False when the row was skipped (OR IGNORE, or
+        already deleted by an earlier row's REPLACE: SQLite's OP_NotExists)."""
+        if not self.cur.seek(rowid):
+            return False
         try:
             r = self._prepare(new, rowid if self.ipk is None else None)
             victims = self._check_unique(new, r, rowid)
@@ -337,16 +380,260 @@ class TableWriter:
         return True
 
 
+# --------------------------------------------------------------------------- WITHOUT ROWID
+
+
+def _coll_fn(ctx: Any, name: str | None) -> Any:
+    n = (name or "BINARY").upper()
+    return None if n == "BINARY" else ctx.collations.get(n)
+
+
+def wr_inverse(t: Table) -> tuple[int, ...]:
+    """wr_inverse(t) -> for each table column, its position in the record."""
+    order = t.record_order()
+    inv = [0] * len(order)
+    for j, c in enumerate(order):
+        inv[c] = j
+    return tuple(inv)
+
+
+def wr_rows(pager: Any, root: int, inv: tuple[int, ...], ki: Any,
+            key: tuple[Any, ...] | None) -> Any:
+    """wr_rows(pager, root, inv, ki, key) -> (None, row in table order) for each entry
+    of a WITHOUT ROWID table, all of them or those whose PRIMARY KEY starts with key."""
+    from pyrite.storage import iter_index
+
+    if key is None:
+        it = iter_index(pager, root, ki)
+    elif any(v is None for v in key):
+        return
+    else:
+        it = iter_index(pager, root, ki, key, True, key, True)
+    n = len(inv)
+    for rec in it:
+        if len(rec) < n:
+            rec = tuple(rec) + (None,) * (n - len(rec))
+        yield None, [rec[j] for j in inv]
+
+
+def index_layout(collations: Any, t: Table, idx: Index) -> tuple[Any, list[int] | None]:
+    """index_layout(collations, t, idx) -> (KeyInfo of an entry, the PK columns that
+    end each entry of a WITHOUT ROWID table's index, or None: entries end with the rowid).
+    A PK column already in the key (same collation) is not repeated (isDupColumn)."""
+    from pyrite.storage import KeyInfo
+
+    def fn(name: str | None) -> Any:
+        n = (name or "BINARY").upper()
+        return None if n == "BINARY" else collations.get(n)
+
+    if not t.without_rowid:
+        return (KeyInfo(tuple(fn(c) for c in idx.collations) + (None,),
+                        tuple(idx.desc) + (False,)), None)
+    pk = t.wr_index
+    assert pk is not None
+    tail_j = [j for j, c in enumerate(pk.columns) if not any(
+        ic == c and (idx.collations[n] or "BINARY").upper()
+        == (pk.collations[j] or "BINARY").upper() for n, ic in enumerate(idx.columns))]
+    ki = KeyInfo(tuple(fn(c) for c in idx.collations) + tuple(fn(pk.collations[j]) for j in tail_j),
+                 tuple(idx.desc) + tuple(pk.desc[j] for j in tail_j))
+    return ki, [pk.columns[j] for j in tail_j]
+
+
+class WrTableWriter(TableWriter):
+    """Writes a WITHOUT ROWID table: one index B-tree keyed by the PRIMARY KEY
+    holding whole rows (PK columns first); secondary index keys end with the PK
+    columns they do not already hold (SQLite's isDupColumn rule). The `rowid`
+    of the base class becomes the PK tuple; last_insert_rowid is untouched."""
+
+    def __init__(self, ctx: Any, table: Table, conflict: str | None,
+                 checks: list[tuple[str, Callable[[list[Any], int], Any]]],
+                 defaults: list[Callable[[], Any] | None],
+                 partial: dict[str, Callable[[list[Any], int], Any]] | None = None,
+                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None
+                 ) -> None:
+        from pyrite.storage import IndexCursor, KeyInfo
+
+        super().__init__(ctx, table, conflict, checks, defaults, partial, keys)
+        pk = table.wr_index
+        assert pk is not None
+        self.pk = list(table.wr_pk)
+        self.pk_ki = KeyInfo(tuple(_coll_fn(ctx, c) for c in pk.collations), tuple(pk.desc))
+        self.wcur = IndexCursor(self.pg, table.root, self.pk_ki)
+        self.order = table.record_order()
+        self.pk_names = ", ".join(f"{table.name}.{table.columns[c].name}" for c in self.pk)
+        # per secondary index: the PK columns appended to its key, and where each
+        # PK column sits in an entry (to recover a conflicting row's PK)
+        self.tails: list[list[int]] = []
+        self.pkpos: list[list[int]] = []
+        self.idx = []
+        for idx in table.indexes:
+            ki, tail_or_none = index_layout(ctx.collations, table, idx)
+            assert tail_or_none is not None
+            tail = tail_or_none
+            self.idx.append((idx, ki, IndexCursor(self.pg, idx.root, ki)))
+            self.tails.append(tail)
+            self.pkpos.append([len(idx.columns) + tail.index(c) if c in tail
+                               else idx.columns.index(c) for c in self.pk])
+
+    def _same(self, a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+        from pyrite.storage import record
+
+        return record.compare(a, b, self.pk_ki) == 0
+
+    def pk_of(self, vals: list[Any]) -> tuple[Any, ...]:
+        return tuple(vals[c] for c in self.pk)
+
+    def _entry(self, n: int, vals: list[Any]) -> tuple[Any, ...]:
+        return self._key(self.idx[n][0], vals, None) + tuple(vals[c] for c in self.tails[n])
+
+    def _read(self, rowid: Any) -> list[Any] | None:
+        from pyrite.storage import iter_index
+
+        for rec in iter_index(self.pg, self.t.root, self.pk_ki, rowid, True, rowid, True):
+            row: list[Any] = [None] * self.ncols
+            for j, c in enumerate(self.order):
+                row[c] = rec[j] if j < len(rec) else self._default(c)
+            return row
+        return None
+
+    def _prepare_wr(self, vals: list[Any]) -> tuple[Any, ...]:
+        affs = self.affs
+        for i in range(self.ncols):
+            v = vals[i]
+            if v is not None:
+                vals[i] = V.apply_affinity(v, affs[i])
+        self._validate(vals, None)
+        return self.pk_of(vals)
+
+    def _check_unique_wr(self, vals: list[Any], pk: tuple[Any, ...],
+                         old_pk: tuple[Any, ...] | None) -> list[tuple[Any, ...]]:
+        """Returns PKs of rows to delete first (REPLACE); raises on other conflicts."""
+        from pyrite.storage import iter_index
+
+        t = self.t
+        victims: list[tuple[Any, ...]] = []
+        if old_pk is None or not self._same(pk, old_pk):
+            if self._read(pk) is not None:
+                u = self._upsert_for(frozenset(self.pk))
+                if u >= 0 and old_pk is None:
+                    raise UpsertHit(pk, u)
+                if self._action(t.pk_conflict) == "REPLACE":
+                    victims.append(pk)
+                else:
+                    self._fail(f"UNIQUE constraint failed: {self.pk_names}",
+                               C.SQLITE_CONSTRAINT_PRIMARYKEY, t.pk_conflict)
+        for n, (idx, ki, _) in enumerate(self.idx):
+            if not idx.unique or not self._covers(idx, vals, None):  # type: ignore[arg-type]
+                continue
+            key = self._key(idx, vals, None)
+            if any(v is None for v in key):
+                continue
+            pos = self.pkpos[n]
+            for e in iter_index(self.pg, idx.root, ki, key, True, key, True):
+                other = tuple(e[p] for p in pos)
+                if (old_pk is not None and self._same(other, old_pk)) or self._same(other, pk) \
+                        or any(self._same(other, v) for v in victims):
+                    continue
+                u = self._upsert_for(frozenset(idx.columns))
+                if u >= 0 and old_pk is None:
+                    raise UpsertHit(other, u)
+                if self._action(idx.on_conflict) == "REPLACE":
+                    victims.append(other)
+                    continue
+                code = (C.SQLITE_CONSTRAINT_PRIMARYKEY if idx.origin == "pk"
+                        else C.SQLITE_CONSTRAINT_UNIQUE)
+                self._fail(unique_message(t, idx), code, idx.on_conflict)
+        return victims
+
+    def _write(self, vals: list[Any]) -> None:
+        self.wcur.insert([vals[c] for c in self.order])
+        for n, (idx, _, icur) in enumerate(self.idx):
+            if self._covers(idx, vals, None):  # type: ignore[arg-type]
+                icur.insert(self._entry(n, vals))
+
+    def insert(self, vals: list[Any], rowid: Any = None) -> Any:
+        """insert(vals) -> the PK tuple written (or updated by UPSERT), None if skipped."""
+        try:
+            pk = self._prepare_wr(vals)
+            victims = self._check_unique_wr(vals, pk, None)
+        except IgnoreRow:
+            return None
+        except UpsertHit as hit:
+            handler = self.upserts[hit.clause][1]
+            if handler is None:
+                return None
+            old = self._read(hit.rowid)
+            assert old is not None
+            new = handler(list(old), None, list(vals))
+            if new is None:
+                return None
+            self._in_upsert = True
+            try:
+                if not self.update(None, old, new):
+                    return None
+            finally:
+                self._in_upsert = False
+            vals[:] = new
+            return self.pk_of(new)
+        for v in victims:
+            old = self._read(v)
+            if old is not None:
+                self.delete(None, old)
+        self._write(vals)
+        self.ctx.changes += 1
+        return pk
+
+    def delete(self, rowid: Any, old: list[Any]) -> None:
+        self.wcur.delete_values(self.pk_of(old))
+        for n, (idx, _, icur) in enumerate(self.idx):
+            if self._covers(idx, old, None):  # type: ignore[arg-type]
+                icur.delete_values(self._entry(n, old))
+
+    def update(self, rowid: Any, old: list[Any], new: list[Any]) -> bool:
+        old_pk = self.pk_of(old)
+        try:
+            pk = self._prepare_wr(new)
+            victims = self._check_unique_wr(new, pk, old_pk)
+        except IgnoreRow:
+            return False
+        for v in victims:
+            if self._same(v, old_pk):
+                continue
+            o = self._read(v)
+            if o is not None:
+                self.delete(None, o)
+        self.delete(None, old)
+        self._write(new)
+        self.ctx.changes += 1
+        return True
+
+
+def update_from_rows(rows: Any, pk: tuple[int, ...] | None) -> list[Any]:
+    """update_from_rows(rows, pk) -> one (key, old, new) per target row of UPDATE … FROM:
+    the last join match wins, in rowid order (SQLite's ephemeral table keyed by rowid)."""
+    got: dict[Any, Any] = {}
+    for k, old, new in rows:
+        got[k if pk is None else tuple(old[c] for c in pk)] = (k, old, new)
+    if pk is None:
+        return [got[key] for key in sorted(got)]
+    return list(got.values())
+
+
 # --------------------------------------------------------------------------- codegen
 
 
-def _check_text(e: ast.Expr) -> str:
-    try:
-        from pyrite.sql import render  # type: ignore[attr-defined]
+def clock_use(e: ast.Expr | None) -> str | None:
+    """See ddl.clock_use (an index expression that reads the clock)."""
+    from pyrite.exec import ddl
 
-        return str(render.render_expr(e))
-    except Exception:
-        return ""
+    return ddl.clock_use(e)
+
+
+def _check_text(e: ast.Expr) -> str:
+    """Label of a CHECK with neither name nor source text (built, not parsed)."""
+    from pyrite.sql import render
+
+    return render.render_expr(e)
 
 
 class DmlCompiler(Compiler):
@@ -368,9 +655,63 @@ class DmlCompiler(Compiler):
     def table_src(self, t: Table, alias: str | None, rvar: str | None = None,
                   kvar: str | None = None) -> Src:
         rv = rvar or self.fresh("r")
+        kv = None if t.without_rowid else (kvar or ("k" + rv[1:]))
         return Src(alias or t.name, [c.name for c in t.columns], [c.affinity for c in t.columns],
                    [c.collation for c in t.columns], [c.decl_type for c in t.columns],
-                   rv, kvar or ("k" + rv[1:]), table=t, ipk=t.ipk)
+                   rv, kv, table=t, ipk=t.ipk)
+
+    # ---- reading WITHOUT ROWID tables (hooks over the SELECT compiler)
+
+    def make_source(self, leaf: Any, parent: Scope | None, f: Func,
+                    materialize: list[str]) -> Src:
+        src = super().make_source(leaf, parent, f, materialize)
+        if src.table is not None and src.table.without_rowid:
+            src.kvar = None  # no rowid: "rowid" does not resolve
+        return src
+
+    def _wr_iter(self, t: Table, key: str | None = None) -> str:
+        ki = "None" if key is None else self.key_info(t.wr_index)  # type: ignore[arg-type]
+        return (f"{self.const(wr_rows)}({self.pg_of(t)}, {self.const(t.root)}, "
+                f"{self.const(wr_inverse(t))}, {ki}, {key or 'None'})")
+
+    def access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> tuple[str, str]:
+        t = src.table
+        if t is None or not t.without_rowid:
+            return super().access_path(src, i, sc, terms)
+        self.path_decoded = True
+        pk = t.wr_index
+        assert pk is not None
+        label = t.name if src.name.lower() == t.name.lower() else f"{t.name} AS {src.name}"
+        eqs: dict[int, ast.Expr] = {}
+        ins: dict[int, ast.InList] = {}
+        lows: dict[int, tuple[ast.Expr, bool]] = {}
+        highs: dict[int, tuple[ast.Expr, bool]] = {}
+        for term in terms:
+            self._classify(term, src, i, sc, eqs, ins, lows, highs)
+        prefix: list[int] = []
+        for n, c in enumerate(pk.columns):
+            if c not in eqs or not self._coll_ok(pk, n, src, c):
+                break
+            prefix.append(c)
+        if not prefix:
+            return self._wr_iter(t), f"SCAN {label}"
+        key = "(" + "".join(self._probe(eqs[c], src, c, sc) + ", " for c in prefix) + ")"
+        names = " AND ".join(f"{src.colnames[c]}=?" for c in prefix)
+        return self._wr_iter(t, key), f"SEARCH {label} USING PRIMARY KEY ({names})"
+
+    def prebuild(self, src: Src, i: int, sc: Scope, f: Func, terms: list[ast.Expr],
+                 srcsets: dict[int, set[int] | None], base: str | None,
+                 base_decoded: bool = False) -> tuple[str, bool, str]:
+        if src.table is not None and src.table.without_rowid and (base is None or not base_decoded):
+            base, base_decoded = self._wr_iter(src.table), True
+        return super().prebuild(src, i, sc, f, terms, srcsets, base, base_decoded)
+
+    def minmax_shortcut(self, core: ast.SelectCore, sc: Scope,
+                        cols: list[tuple[ast.Expr, str, str | None]],
+                        aggs: list[ast.FunctionCall]) -> str | None:
+        if any(s.table is not None and s.table.without_rowid for s in sc.srcs):
+            return None
+        return super().minmax_shortcut(core, sc, cols, aggs)
 
     def push_with(self, w: ast.With | None) -> None:
         if w is not None:
@@ -406,9 +747,27 @@ class DmlCompiler(Compiler):
             f.emit(0, f"return {self.ex(idx.where, Scope([src], None, f))}")
             main.nest(f)
             partial.append(f"{self.const(idx.name)}: {fname}")
+        keys = []
+        for idx in t.indexes:
+            if not idx.exprs:
+                continue
+            fname = self.fresh("ixk")
+            f = Func(f"def {fname}(row, rowid):")
+            clock = next((c for c in map(clock_use, idx.exprs) if c is not None), None)
+            if clock is not None:
+                f.emit(0, f"raise {self.const(errors.OperationalError)}("
+                          f"{self.const(f'non-deterministic use of {clock}() in an index')})")
+            ksc = Scope([self.table_src(t, t.name, "row", "rowid")], None, f)
+            parts = [self.ex(x, ksc) if x is not None else (f"row[{c}]" if c >= 0 else "rowid")
+                     for x, c in zip(idx.exprs, idx.columns, strict=True)]
+            f.emit(0, f"return ({''.join(p + ', ' for p in parts)})")
+            main.nest(f)
+            keys.append(f"{self.const(idx.name)}: {fname}")
         w = self.fresh("w")
-        main.emit(0, f"{w} = X.writer({self.const(t)}, {self.const(conflict)}, "
-                     f"[{', '.join(checks)}], [{', '.join(defaults)}], {{{', '.join(partial)}}})")
+        make = self.const(WrTableWriter if t.without_rowid else TableWriter)
+        main.emit(0, f"{w} = {make}(X, {self.const(t)}, {self.const(conflict)}, "
+                     f"[{', '.join(checks)}], [{', '.join(defaults)}], {{{', '.join(partial)}}}, "
+                     f"{{{', '.join(keys)}}})")
         return w
 
     def returning(self, items: tuple[ast.ResultColumn, ...], sc: Scope) -> str:
@@ -430,7 +789,8 @@ class DmlCompiler(Compiler):
             for cname in node.columns:
                 i = t.column_index(cname)
                 if i < 0:
-                    if cname.lower() in ("rowid", "oid", "_rowid_") and t.ipk is None:
+                    if cname.lower() in ("rowid", "oid", "_rowid_") and t.ipk is None \
+                            and not t.without_rowid:
                         i = -1
                     else:
                         raise errors.OperationalError(f"table {t.name} has no column named {cname}")
@@ -508,7 +868,7 @@ class DmlCompiler(Compiler):
                     raise errors.OperationalError(f"no such column: {e.column}")
                 cols.append(-1 if c == t.ipk else c)
             key = frozenset(cols)
-            if key != frozenset((-1,)) and not any(
+            if key != frozenset((-1,)) and key != frozenset(t.wr_pk) and not any(
                     ix.unique and frozenset(ix.columns) == key for ix in t.indexes):
                 raise errors.OperationalError(
                     "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint")
@@ -528,13 +888,8 @@ class DmlCompiler(Compiler):
         if up.where is not None:
             f.emit(0, f"if not {self.cond(up.where, sc)}: return None")
         f.emit(0, "new = list(old)")
-        for s in up.sets:
-            if len(s.columns) != 1:
-                raise errors.OperationalError("row value assignments are not supported")
-            c = t.column_index(s.columns[0])
-            if c < 0:
-                raise errors.OperationalError(f"no such column: {s.columns[0]}")
-            f.emit(0, f"new[{c}] = {self.ex(s.expr, sc)}")
+        for c, code in self.set_exprs(t, up.sets, sc, f, 0).items():
+            f.emit(0, f"new[{c}] = {code}")
         f.emit(0, "return new")
         main.nest(f)
         main.emit(0, f"{w}.upserts.append(({target}, {fname}))")
@@ -589,13 +944,66 @@ class DmlCompiler(Compiler):
 
     # ---- UPDATE / DELETE
 
-    def _scan_target(self, t: Table, alias: str | None, where: ast.Expr | None
-                     ) -> tuple[Scope, Src, Func, int]:
+    def _scan_target(self, t: Table, alias: str | None, where: ast.Expr | None,
+                     from_: ast.FromItem | None = None) -> tuple[Scope, Src, Func, int]:
         f = Func(f"def {self.fresh('f')}():")
         src = self.table_src(t, alias)
         sc = Scope([src], self.outer, f)
-        level = self.gen_loops(sc, f, where, [[]])
+        on_terms: list[list[ast.Expr]] = [[]]
+        if from_ is not None:
+            self._join_from(sc, from_, f, on_terms)
+        level = self.gen_loops(sc, f, where, on_terms)
         return sc, src, f, level
+
+    def _join_from(self, sc: Scope, from_: ast.FromItem, f: Func,
+                   on_terms: list[list[ast.Expr]]) -> None:
+        """UPDATE … FROM: the FROM items join the target as further sources."""
+        from pyrite.exec.codegen import _ColEq, conjuncts
+
+        materialize: list[str] = []
+        first = len(sc.srcs)
+        target = sc.srcs[0].name.lower()
+        for k, (leaf, kind, natural, on, using) in enumerate(self.flatten_from(from_)):
+            src = self.make_source(leaf, sc.parent, f, materialize)
+            if src.name.lower() == target:
+                raise errors.OperationalError(
+                    f"target object/alias may not appear in FROM clause: {sc.srcs[0].name}")
+            if kind in ("RIGHT", "FULL"):
+                raise errors.OperationalError(f"{kind} JOIN is not supported in UPDATE FROM")
+            src.left = kind == "LEFT" and k > 0
+            terms = conjuncts(on)
+            if natural or using:
+                names = list(using) if using else [
+                    n for n in src.colnames if any(n.lower() in (m.lower() for m in x.colnames)
+                                                   for x in sc.srcs[first:])]
+                for n in names:
+                    left_src = next((x for x in sc.srcs[first:] if any(
+                        m.lower() == n.lower() for m in x.colnames)), None)
+                    ri = next((i for i, m in enumerate(src.colnames) if m.lower() == n.lower()), -1)
+                    if left_src is None or ri < 0:
+                        raise errors.OperationalError(
+                            f"cannot join using column {n} - column not present in both tables")
+                    src.merged.add(ri)
+                    li = next(i for i, m in enumerate(left_src.colnames) if m.lower() == n.lower())
+                    terms.append(_ColEq(left_src, li, src, ri))  # type: ignore[arg-type]
+            sc.srcs.append(src)
+            on_terms.append(terms)
+        for line in materialize:
+            f.emit(0, line)
+
+    def _limit_where(self, t: Table, ref: ast.TableRef, where: ast.Expr | None,
+                     order_by: tuple[ast.OrderingTerm, ...], limit: ast.Expr | None,
+                     offset: ast.Expr | None) -> ast.Expr | None:
+        """UPDATE/DELETE … ORDER BY … LIMIT … OFFSET: as SQLite's sqlite3LimitWhere,
+        the WHERE becomes `rowid IN (SELECT rowid FROM t WHERE … ORDER BY … LIMIT …)`,
+        so the rows chosen are fixed before any of them is written."""
+        if limit is None:
+            return where
+        key = ast.ColumnRef(None, None, "rowid")
+        inner = ast.TableRef(ref.schema, ref.name, ref.alias, ref.indexed_by, ref.not_indexed)
+        sub = ast.Select(ast.SelectCore((ast.ResultColumn(key),), inner, where),
+                         None, order_by, limit, offset)
+        return ast.InSelect(ast.ColumnRef(None, ref.alias or t.name, "rowid"), sub, False)
 
     def _old_row(self, t: Table, src: Src) -> str:
         parts: list[str] = []
@@ -604,33 +1012,79 @@ class DmlCompiler(Compiler):
             src.used.add(i)
         return "[" + ", ".join(parts) + "]"
 
+    def set_exprs(self, t: Table, sets: tuple[ast.SetClause, ...], sc: Scope, f: Func,
+                  level: int) -> dict[int, str]:
+        """SET clauses -> {column: value code}; a later assignment to a column wins.
+        `(a, b) = (x, y)` assigns item by item; `(a, b) = (SELECT …)` evaluates the
+        sub-select once per row into a local (NULLs when it returns no row)."""
+        out: dict[int, str] = {}
+        for s in sets:
+            cols: list[int] = []
+            for name in s.columns:
+                i = t.column_index(name)
+                if i < 0:
+                    raise errors.OperationalError(f"no such column: {name}")
+                cols.append(i)
+            e = s.expr
+            if len(cols) == 1:
+                out[cols[0]] = self.ex(e, sc)
+                continue
+            if isinstance(e, ast.RowValue):
+                if len(e.items) != len(cols):
+                    raise errors.OperationalError(
+                        f"{len(cols)} columns assigned {len(e.items)} values")
+                for c, x in zip(cols, e.items, strict=True):
+                    out[c] = self.ex(x, sc)
+            elif isinstance(e, ast.Subquery):
+                info = self.gen_select(e.select, sc, sc.func)
+                if len(info.names) != len(cols):
+                    raise errors.OperationalError(
+                        f"{len(cols)} columns assigned {len(info.names)} values")
+                rv = self.fresh("rv")
+                f.emit(level, f"{rv} = first_row({info.fname}()) or "
+                              f"{self.const((None,) * len(cols))}")
+                for j, c in enumerate(cols):
+                    out[c] = f"{rv}[{j}]"
+            else:
+                raise errors.OperationalError(f"{len(cols)} columns assigned 1 values")
+        return out
+
     def gen_update(self, node: ast.Update, main: Func) -> None:
-        if node.from_ is not None:
-            raise errors.OperationalError("UPDATE FROM is not supported")
         self.push_with(node.with_)
         t = self.target(node.table)
         w = self.writer_setup(t, node.conflict, main)
-        sc, src, f, level = self._scan_target(t, node.table.alias, node.where)
-        assignments: dict[int, ast.Expr] = {}
-        for s in node.sets:
-            if len(s.columns) != 1:
-                raise errors.OperationalError("row value assignments are not supported")
-            i = t.column_index(s.columns[0])
-            if i < 0:
-                raise errors.OperationalError(f"no such column: {s.columns[0]}")
-            assignments[i] = s.expr
+        where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
+                                  node.offset)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where, node.from_)
+        assignments = self.set_exprs(t, node.sets, sc, f, level)
         old = self._old_row(t, src)
         new_parts = []
         for i in range(len(t.columns)):
             if i in assignments:
-                new_parts.append(self.ex(assignments[i], sc))
+                new_parts.append(assignments[i])
             else:
                 new_parts.append(str(src.kvar) if i == t.ipk else f"{src.rvar}[{i}]")
         f.emit(level, f"yield {src.kvar}, {old}, [{', '.join(new_parts)}]")
         self.finish_sources(sc)
         main.nest(f)
         fname = f.header[4:-3]
-        main.emit(0, f"for k, old, new in list({fname}()):")
+        if node.from_ is not None:
+            pk = self.const(tuple(t.wr_pk) if t.without_rowid else None)
+            main.emit(0, f"for k, old, new in {self.const(update_from_rows)}({fname}(), {pk}):")
+        else:
+            # Without one-pass (REPLACE, triggers, a changed rowid) SQLite collects the
+            # rowids in a RowSet and updates the rows in rowid order (update.c)
+            replace = node.conflict == "REPLACE" or (node.conflict is None and any(
+                i.on_conflict == "REPLACE" for i in t.indexes))
+            # ... and so when the scan reads an index the UPDATE changes (ONEPASS_OFF)
+            scan_idx = {ln[2].split(" INDEX ", 1)[1].split(" ", 1)[0].lower()
+                        for ln in self.plan.lines if " INDEX " in ln[2]}
+            changed = any(i.name.lower() in scan_idx and set(i.columns) & set(assignments)
+                          for i in t.indexes)
+            rowset = not t.without_rowid and (replace or changed or t.ipk in assignments or any(
+                tr.table.lower() == t.name.lower() for tr in self.catalog.triggers.values()))
+            rows = f"sorted({fname}(), key=lambda r: r[0])" if rowset else f"list({fname}())"
+            main.emit(0, f"for k, old, new in {rows}:")
         setcols = {t.columns[i].name.lower() for i in assignments}
         before = self.trigger_funcs(t, "UPDATE", "BEFORE", setcols, main)
         after = self.trigger_funcs(t, "UPDATE", "AFTER", setcols, main)
@@ -663,11 +1117,14 @@ class DmlCompiler(Compiler):
     def gen_delete(self, node: ast.Delete, main: Func) -> None:
         self.push_with(node.with_)
         t = self.target(node.table)
-        if node.where is None and not self.catalog.triggers and not node.returning:
+        if node.where is None and node.limit is None and not self.catalog.triggers \
+                and not node.returning:
             main.emit(0, f"X.clear_table({self.const(t)})")
             return
         w = self.writer_setup(t, None, main)
-        sc, src, f, level = self._scan_target(t, node.table.alias, node.where)
+        where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
+                                  node.offset)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where)
         old = self._old_row(t, src)
         f.emit(level, f"yield {src.kvar}, {old}")
         self.finish_sources(sc)

@@ -15,6 +15,7 @@ from pyrite.exec import values as V
 
 NULLROW: tuple[None, ...] = (None,) * 2100
 SENT: Any = object()
+ISNULL: Any = object()  # index probe key for `col IS NULL`
 SENT_PAIR: tuple[tuple[None, Any]] = ((None, SENT),)
 ONE: tuple[int] = (0,)
 
@@ -109,6 +110,15 @@ def to_limit(v: Any) -> int:
     raise errors.IntegrityError("datatype mismatch", code=20)
 
 
+def topk_limit(lim: Any, off: Any) -> int:
+    """topk_limit(lim, off) -> rows a sort must deliver for LIMIT/OFFSET, -1 for all."""
+    n = to_limit(lim) if lim is not None else -1
+    if n < 0:
+        return -1
+    o = to_limit(off) if off is not None else 0
+    return n + max(o, 0)
+
+
 def limit_rows(rows: Iterable[Row], lim: Any, off: Any) -> Iterator[Row]:
     """limit_rows(rows, lim, off) -> rows after OFFSET, at most LIMIT (negative = all)."""
     n = to_limit(lim) if lim is not None else -1
@@ -160,16 +170,20 @@ def in_list_aff(x: Any, items: tuple[Any, ...], aff: int) -> int | None:
     return None if has_null else 0
 
 
-def in_rows(x: Any, rows: Iterable[Row], aff: int | None) -> int | None:
-    """in_rows(x, rows, aff) -> 1/0/None: x IN (subquery) over its first column."""
+def in_rows(x: Any, rows: Iterable[Row], aff: int | None,
+            null_if_all: bool = False) -> int | None:
+    """in_rows(x, rows, aff, null_if_all) -> 1/0/None: x IN (subquery) over its first
+    column; null_if_all: the set counts as holding NULL only when all of it is NULL."""
     empty = True
     has_null = False
+    all_null = True
     for r in rows:
         empty = False
         v = r[0]
         if v is None:
             has_null = True
             continue
+        all_null = False
         if x is None:
             continue
         if aff is not None:
@@ -178,7 +192,7 @@ def in_rows(x: Any, rows: Iterable[Row], aff: int | None) -> int | None:
             return 1
     if empty:
         return 0
-    if x is None or has_null:
+    if x is None or (all_null if null_if_all else has_null):
         return None
     return 0
 
@@ -524,6 +538,13 @@ def rowid_range(pager: Any, root: int, lo: Any, hi: Any) -> Iterator[tuple[int, 
         yield k, p
 
 
+def rowid_range_rev(pager: Any, root: int, lo: Any, hi: Any) -> Iterator[tuple[int, bytes]]:
+    """rowid_range in descending rowid order (ORDER BY rowid DESC)."""
+    rows = list(rowid_range(pager, root, lo, hi))
+    rows.reverse()
+    yield from rows
+
+
 def rowid_minmax(pager: Any, root: int, is_max: bool) -> int | None:
     """rowid_minmax(pager, root, is_max) -> the smallest/largest rowid, or NULL if empty."""
     from pyrite.storage import TableCursor
@@ -543,6 +564,16 @@ def index_minmax(pager: Any, iroot: int, key_info: Any, is_max: bool) -> Any:
         return None
     for e in iter_index(pager, iroot, key_info, (None,), False):
         return e[0]
+    return None
+
+
+def index_minmax_desc(pager: Any, iroot: int, key_info: Any, is_max: bool) -> Any:
+    """index_minmax for an index whose first column is DESC (NULLs sort last)."""
+    from pyrite.storage import iter_index
+
+    for e in iter_index(pager, iroot, key_info, reverse=not is_max):
+        if e[0] is not None:
+            return e[0]
     return None
 
 
@@ -614,6 +645,139 @@ def index_range(pager: Any, iroot: int, troot: int, key_info: Any, lo: Any, lo_i
         hi_key = (hi,)
     yield from index_rows(pager, troot, iter_index(pager, iroot, key_info, lo_key, lo_incl,
                                                    hi_key, hi_incl))
+
+
+def full_rows(box: list[Any], matched: set[int], phase2: bool, with_null: bool, pairs: bool
+              ) -> Iterator[tuple[int, Any, Any]]:
+    """The inner side of a RIGHT/FULL JOIN as (position, rowid, row). In the first
+    phase every inner row, then (FULL only) a SENT row standing for "no match";
+    in the second phase (outer row NULL) only the rows no outer row matched."""
+    if not phase2:
+        for n, item in enumerate(box):
+            if pairs:
+                yield n, item[0], item[1]
+            else:
+                yield n, None, item
+        if with_null:
+            yield -1, None, SENT
+        return
+    for n, item in enumerate(box):
+        if n not in matched:
+            if pairs:
+                yield n, item[0], item[1]
+            else:
+                yield n, None, item
+
+
+def btree_count(pager: Any, root: int) -> int:
+    """btree_count(pager, root) -> entries in a table or index B-tree, counted from
+    page headers without decoding a record (count(*), SQLite's OP_Count)."""
+    total = 0
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        pgno = stack.pop()
+        if pgno in seen or pgno < 1:
+            raise errors.CorruptError()
+        seen.add(pgno)
+        page = pager.get_page(pgno)
+        off = 100 if pgno == 1 else 0
+        kind = page[off]
+        ncell = page[off + 3] << 8 | page[off + 4]
+        if kind in (0x0D, 0x0A):  # table leaf / index leaf
+            total += ncell
+            continue
+        if kind not in (0x05, 0x02):
+            raise errors.CorruptError()
+        if kind == 0x02:  # index interior cells are entries too
+            total += ncell
+        ptrs = off + 12
+        for i in range(ncell):
+            cell = page[ptrs + 2 * i] << 8 | page[ptrs + 2 * i + 1]
+            stack.append(int.from_bytes(page[cell:cell + 4], "big"))
+        stack.append(int.from_bytes(page[off + 8:off + 12], "big"))
+    return total
+
+
+def or_union(parts: tuple[Iterable[tuple[int, bytes]], ...]) -> Iterator[tuple[int, bytes]]:
+    """or_union(parts) -> the rows of several index searches, each rowid once."""
+    seen: set[int] = set()
+    for part in parts:
+        for k, p in part:
+            if k not in seen:
+                seen.add(k)
+                yield k, p
+
+
+def in_values(rows: Iterable[Row], aff: int) -> Iterator[Any]:
+    """in_values(rows, aff) -> the first column of each row with the probed column's
+    affinity applied (the keys of an index probe for IN (SELECT ...))."""
+    a = V.Affinity(aff)
+    for r in rows:
+        yield V.apply_affinity(r[0], a)
+
+
+def index_scan(pager: Any, iroot: int, key_info: Any, eq: tuple[Any, ...], ranged: bool,
+               lo: Any, lo_incl: bool, hi: Any, hi_incl: bool, reverse: bool
+               ) -> Iterator[tuple[Any, ...]]:
+    """index_scan(...) -> index records (rowid last) whose leading columns equal `eq`
+    and, when `ranged`, whose next column lies in [lo, hi] (SENT = no bound; a
+    missing lower bound skips NULL keys; a NULL bound or NULL in eq matches nothing)."""
+    from pyrite.storage import iter_index
+
+    if lo is None or hi is None or any(k is None for k in eq):
+        return
+    if ISNULL in eq:
+        eq = tuple(None if k is ISNULL else k for k in eq)
+    lo_key: tuple[Any, ...] | None
+    hi_key: tuple[Any, ...] | None
+    if ranged:
+        if lo is SENT:
+            lo_key, lo_incl = eq + (None,), False
+        else:
+            lo_key = eq + (lo,)
+        if hi is SENT:
+            hi_key, hi_incl = (eq, True) if eq else (None, True)
+        else:
+            hi_key = eq + (hi,)
+    else:
+        lo_key = hi_key = eq if eq else None
+        lo_incl = hi_incl = True
+    yield from iter_index(pager, iroot, key_info, lo_key, lo_incl, hi_key, hi_incl, reverse)
+
+
+def index_in_entries(pager: Any, iroot: int, key_info: Any, vals: Iterable[Any]
+                     ) -> Iterator[tuple[Any, ...]]:
+    """index_in_entries(...) -> index records whose first column is one of vals, each once."""
+    from pyrite.storage import iter_index
+
+    seen: list[Any] = []
+    for v in vals:
+        if v is None or any(V.sql_eq(v, s) == 1 and type(v) is type(s) for s in seen):
+            continue
+        seen.append(v)
+        yield from iter_index(pager, iroot, key_info, (v,), True, (v,), True)
+
+
+def cover_rows(entries: Iterable[tuple[Any, ...]], pos: tuple[tuple[int, int], ...], n: int
+               ) -> Iterator[tuple[int, list[Any]]]:
+    """cover_rows(entries, pos, n) -> (rowid, row) from index records alone (a covering
+    index): row has n columns, column p taken from record field j for (j, p) in pos."""
+    for e in entries:
+        row: list[Any] = [None] * n
+        for j, p in pos:
+            row[p] = e[j]
+        yield e[-1], row
+
+
+def index_count(pager: Any, iroot: int, key_info: Any) -> int:
+    """index_count(...) -> number of entries in an index B-tree (count(*) shortcut)."""
+    from pyrite.storage import iter_index
+
+    n = 0
+    for _ in iter_index(pager, iroot, key_info):
+        n += 1
+    return n
 
 
 def index_only(pager: Any, iroot: int, key_info: Any, key: tuple[Any, ...] | None

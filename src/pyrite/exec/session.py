@@ -12,8 +12,11 @@ Statement states
   READY --step (_start)--> RUNNING --exhausted/error/reset (_finish)--> DONE --reset--> READY
 
 Invariants
-  S1: while any statement of the session is RUNNING, the pager holds a read
-      transaction; in AUTOCOMMIT the last statement to finish commits it.
+  S1: while any statement of the session is RUNNING, the session's PagerView holds
+      SHARED in the Database's lock table (database.py D1-D5; other connections of
+      the process never see its uncommitted pages); in AUTOCOMMIT the last statement
+      to finish commits and lets go. A statement that cannot start lets go of a lock
+      it took (like SQLite's unlockBtreeIfUnused).
   S2: a writing statement runs inside its own pager savepoint; on error the
       savepoint is rolled back (statement atomicity), except OR FAIL keeps
       the rows already written and OR ROLLBACK rolls back the transaction.
@@ -35,6 +38,9 @@ from pyrite.planner.catalog import Catalog
 from pyrite.sql import ast
 
 Row = tuple[Any, ...]
+
+
+_IDLE_TICKS = 1 << 30  # page fetches between _tick calls with no progress handler
 
 
 class StmtState(enum.Enum):
@@ -73,13 +79,15 @@ class RunCtx:
         from pyrite.exec.codegen import RT_TriggerRaise
         from pyrite.exec.dml import ConflictAbort
 
+        sub = RunCtx(self.session)
         try:
-            fn(RunCtx(self.session), old, oldk, new, newk)
+            fn(sub, old, oldk, new, newk)
         except RT_TriggerRaise as e:
             if e.action.upper() == "IGNORE":
                 return False
             msg = "" if e.msg is None else str(V.to_text(e.msg))
             raise ConflictAbort(msg, C.SQLITE_CONSTRAINT_TRIGGER, e.action.upper()) from None
+        self.session.total_changes += sub.changes  # total_changes() counts trigger rows
         return True
 
     def clear_table(self, table: Any) -> None:
@@ -185,6 +193,51 @@ def _public(e: errors.Error) -> errors.Error:
     return e
 
 
+def _statement_auth(st: Any) -> list[tuple[int, str | None, str | None, str | None]]:
+    """The statement-level authorizer calls SQLite makes at prepare time (column
+    reads are asked by the compiler): (action, arg1, arg2, database)."""
+    if isinstance(st, ast.Select):
+        return [(C.SQLITE_SELECT, None, None, None)]
+    if isinstance(st, ast.Insert):
+        return [(C.SQLITE_INSERT, st.table.name, None, "main")]
+    if isinstance(st, ast.Delete):
+        return [(C.SQLITE_DELETE, st.table.name, None, "main")]
+    if isinstance(st, ast.Update):
+        return [(C.SQLITE_UPDATE, st.table.name, col, "main")
+                for sc in st.sets for col in sc.columns]
+    if isinstance(st, ast.Pragma):
+        val = None if st.value is None else str(getattr(st.value, "value", st.value))
+        return [(C.SQLITE_PRAGMA, st.name, val, None)]
+    if isinstance(st, ast.Begin):
+        return [(C.SQLITE_TRANSACTION, "BEGIN", None, None)]
+    if isinstance(st, ast.Commit):
+        return [(C.SQLITE_TRANSACTION, "COMMIT", None, None)]
+    if isinstance(st, ast.Rollback):
+        if st.savepoint is not None:
+            return [(C.SQLITE_SAVEPOINT, "ROLLBACK", st.savepoint, None)]
+        return [(C.SQLITE_TRANSACTION, "ROLLBACK", None, None)]
+    if isinstance(st, ast.Savepoint):
+        return [(C.SQLITE_SAVEPOINT, "BEGIN", st.name, None)]
+    if isinstance(st, ast.Release):
+        return [(C.SQLITE_SAVEPOINT, "RELEASE", st.name, None)]
+    return []
+
+
+def _function_calls(node: Any) -> Iterator[ast.FunctionCall]:
+    """Every function call inside an AST node (frozen dataclasses, tuples)."""
+    if isinstance(node, ast.FunctionCall):
+        yield node
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _function_calls(item)
+        return
+    fields = getattr(type(node), "__dataclass_fields__", None)
+    if fields is None:
+        return
+    for name in fields:
+        yield from _function_calls(getattr(node, name))
+
+
 def _rows_fn(rows: list[Row]) -> Callable[[Any, Any, Any], Iterator[Row]]:
     def run(P: Any, PG: Any, X: Any) -> Iterator[Row]:
         return iter(rows)
@@ -265,8 +318,13 @@ class Statement:
             self.params = vals
 
     def step(self) -> Row | None:
+        """One row, or None when done; connections of other threads wait (D5)."""
         if self.state is StmtState.DONE:
             return None
+        with self.session.database.lock:
+            return self._step()
+
+    def _step(self) -> Row | None:
         s = self.session
         if s._interrupted:
             s._interrupted = False
@@ -296,7 +354,11 @@ class Statement:
             err = errors.OperationalError("parser stack overflow")
             self._finish(False, err)
             raise err from None
-        except (OverflowError, MemoryError) as e:
+        except MemoryError as e:
+            # CPython's module turns SQLITE_NOMEM into MemoryError too: let it through.
+            self._finish(False, errors.OperationalError("out of memory"))
+            raise e from None
+        except OverflowError as e:
             err2 = errors.OperationalError(str(e) or "out of memory")
             self._finish(False, err2)
             raise err2 from None
@@ -358,60 +420,36 @@ class Statement:
 
     def reset(self) -> None:
         if self.state is StmtState.RUNNING:
-            self._finish(True, None)
+            with self.session.database.lock:
+                self._finish(True, None)
         self.state = StmtState.READY
 
     def close(self) -> None:
         self.reset()
 
 
-class _PrivateDatabase:
-    """Stand-in used only when pyrite.database is not importable: a private pager."""
-
-    def __init__(self, path: str, readonly: bool) -> None:
-        from pyrite.storage import Pager
-
-        if path in (":memory:", ""):
-            from pyrite.io.memory import MemoryFile
-
-            self.pager = Pager.open(MemoryFile())
-        else:
-            from pyrite.io import open_file
-
-            self.pager = Pager.open(open_file(path, readonly=readonly, create=True),
-                                    journal_path=path + "-journal", readonly=readonly)
-
-    def release(self) -> None:
-        self.pager.close()
-
-
-def _acquire(path: str, *, readonly: bool, create: bool) -> Any:
-    try:
-        from pyrite.database import Database
-    except ImportError:
-        return _PrivateDatabase(path, readonly)
-    return Database.acquire(path, readonly=readonly, create=create)
-
-
 class Session:
     """One connection's engine state (see module docstring)."""
 
     def __init__(self, path: str, *, readonly: bool = False, create: bool = True, uri: bool = False,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, memory_name: str | None = None) -> None:
         self.path = path
         self.timeout = timeout
-        self.database = _acquire(path, readonly=readonly, create=create)
-        self.pager: Any = self.database.pager
-        try:
-            self.pager.busy_timeout = timeout
-        except AttributeError:
-            pass
+        from pyrite.database import Database
+
+        self.database = Database.acquire(path, readonly=readonly, create=create,
+                                         uri_memory_name=memory_name)
+        # This connection's pager: its transitions go through the in-process lock
+        # table, its reads hide other connections' uncommitted pages (database.py D1-D5).
+        self.pager: Any = self.database.view()
+        self.pager.busy_timeout = timeout
         self.catalog = Catalog()
         self._temp_pager: Any = None
         self._interrupted = False
         self.collations: dict[str, Callable[[str, str], int]] = dict(V.COLLATIONS)
         self.user_functions: dict[tuple[str, int], Callable[..., Any]] = {}
         self.user_aggregates: dict[tuple[str, int], Any] = {}
+        self.nondeterministic: set[tuple[str, int]] = set()
         self.case_sensitive_like = False
         self.foreign_keys = 0
         self.cache_size_setting = -2000
@@ -427,8 +465,10 @@ class Session:
         self.env = Env(self)
         self.authorizer: Any = None
         self.progress: Any = None
+        self.progress_n = 1
         self.trace: Any = None
         self.limits: dict[int, int] = {}
+        self._rewatch()
 
     # ---- the TEMP database: a private in-memory pager, opened on first use
 
@@ -485,10 +525,9 @@ class Session:
     def check_schema(self) -> None:
         """Reload the catalog if the schema cookie moved (needs a read transaction)."""
         p = self.pager
-        opened = False
-        if not p.in_read and not p.in_write:
+        opened = not p.in_read
+        if opened:
             p.begin_read()
-            opened = True
         try:
             cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
             if cookie != self.catalog.cookie:
@@ -517,6 +556,10 @@ class Session:
     def prepare(self, sql: str, start: int = 0) -> tuple[Statement | None, int]:
         if self._closed:
             raise errors.ProgrammingError("Cannot operate on a closed database.")
+        with self.database.lock:
+            return self._prepare(sql, start)
+
+    def _prepare(self, sql: str, start: int) -> tuple[Statement | None, int]:
         key = (sql, start)
         hit = self._cache.get(key)
         if hit is not None:
@@ -557,17 +600,8 @@ class Session:
                            ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"],
                            [None] * 8, True, gen)
         if self.authorizer is not None:
-            action = {ast.Select: C.SQLITE_SELECT, ast.Insert: C.SQLITE_INSERT,
-                      ast.Update: C.SQLITE_UPDATE, ast.Delete: C.SQLITE_DELETE,
-                      ast.Pragma: C.SQLITE_PRAGMA}.get(type(st))
-            if action is not None:
-                arg1 = None
-                if isinstance(st, (ast.Insert, ast.Update, ast.Delete)):
-                    arg1 = st.table.name
-                elif isinstance(st, ast.Pragma):
-                    arg1 = st.name
-                if self.authorizer(action, arg1, None, "main" if arg1 else None, None) \
-                        == C.SQLITE_DENY:
+            for action, arg1, arg2, db in _statement_auth(st):
+                if self.authorizer(action, arg1, arg2, db, None) == C.SQLITE_DENY:
                     raise errors.DatabaseError("not authorized", code=C.SQLITE_AUTH)
         if isinstance(st, (ast.Select, ast.Insert, ast.Update, ast.Delete)):
             comp = DmlCompiler(self.catalog, self.env)
@@ -593,7 +627,23 @@ class Session:
             run, source = build(main, comp.consts, comp.placeholders, comp.main_pre)
             plan = list(comp.plan.lines)
             return Program(kind, run, names, decls, ro, gen, source, plan)
+        if isinstance(st, ast.CreateIndex):
+            self._check_deterministic(st.where, "partial index WHERE clauses")
+            for ic in st.columns:
+                self._check_deterministic(ic, "index expressions")
         return self._compile_other(st, gen, text)
+
+    def _check_deterministic(self, node: Any, where: str) -> None:
+        """SQLite refuses non-deterministic functions where a stored value depends on
+        them: "non-deterministic functions prohibited in <where>"."""
+        for call in _function_calls(node):
+            name = call.name.lower()
+            n = len(call.args)
+            nondet = name in ("random", "randomblob") or (
+                ((name, n) in self.nondeterministic or (name, -1) in self.nondeterministic)
+                and ((name, n) in self.user_functions or (name, -1) in self.user_functions))
+            if nondet:
+                raise errors.OperationalError(f"non-deterministic functions prohibited in {where}")
 
     def compile_row_predicate(self, t: Any, expr: ast.Expr) -> Callable[[list[Any], int], Any]:
         """A function (row values, rowid) -> value of expr over one row of t."""
@@ -675,8 +725,10 @@ class Session:
                 raise errors.OperationalError("unable to identify the object to be reindexed")
         if isinstance(st, ast.Analyze):
             return ddl_run(ddl.analyze)
-        if isinstance(st, (ast.Vacuum, ast.Reindex)):
-            return Program("other", lambda P, PG, X: iter(()), [], [], True, gen)
+        if isinstance(st, ast.Reindex):
+            return ddl_run(ddl.reindex)
+        if isinstance(st, ast.Vacuum):
+            return ddl_run(ddl.vacuum)
         if isinstance(st, ast.AlterTable):
             return ddl_run(lambda sess, node: ddl.alter_table(sess, node, text))
         raise errors.OperationalError(f"unsupported statement: {type(st).__name__}")
@@ -686,7 +738,7 @@ class Session:
 
         name = st.name.lower()
         fixed = {"table_info": ["cid", "name", "type", "notnull", "dflt_value", "pk"],
-                 "table_xinfo": ["cid", "name", "type", "notnull", "dflt_value", "pk"],
+                 "table_xinfo": ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"],
                  "index_list": ["seq", "name", "unique", "origin", "partial"],
                  "index_info": ["seqno", "cid", "name"], "index_xinfo": ["seqno", "cid", "name"],
                  "database_list": ["seq", "name", "file"],
@@ -706,9 +758,12 @@ class Session:
         kind = prog.kind
         if kind in ("begin", "commit", "rollback", "savepoint", "release"):
             return None
-        if not p.in_read and not p.in_write:
-            p.begin_read()
-            self._active_read = True
+        opened = not p.in_read
+        if opened:
+            if prog.readonly:
+                p.begin_read()
+            else:
+                p.begin_write()  # waits for another writer only when holding nothing
         try:
             cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
             if cookie != self.catalog.cookie:
@@ -718,7 +773,9 @@ class Session:
                 self._begin_write(p)
                 sp = p.savepoint_begin()
         except BaseException:
-            if self._active == 0 and not self._explicit:
+            # Like SQLite's unlockBtreeIfUnused: a lock this statement took is let go
+            # again when the statement could not start (also inside BEGIN ... COMMIT).
+            if self._active == 0 and (opened or not self._explicit):
                 if p.in_write:
                     p.rollback()
                 p.end_read()
@@ -761,27 +818,9 @@ class Session:
             p.end_read()
 
     def _begin_write(self, p: Any) -> None:
-        """Take the shared pager's write transaction for this session; another
-        session of the same Database holding it makes this one wait, then BusyError."""
-        import time
-
-        db = self.database
-        deadline = time.monotonic() + self.timeout
-        while True:
-            owner = getattr(db, "_pyrite_write_owner", None)
-            if owner is None or owner is self or not p.in_write:
-                break
-            if time.monotonic() >= deadline:
-                raise errors.BusyError()
-            time.sleep(0.001)
-        if not p.in_write:
-            p.begin_write()
-        db._pyrite_write_owner = self
-
-    def _write_done(self) -> None:
-        db = self.database
-        if getattr(db, "_pyrite_write_owner", None) is self and not self.pager.in_write:
-            db._pyrite_write_owner = None
+        """RESERVED for this session (database.py D1): waits for another writer of
+        this process up to the busy timeout, then BusyError."""
+        p.begin_write()
 
     def reload_schema_later(self) -> None:
         self.catalog.cookie = -1
@@ -791,9 +830,16 @@ class Session:
             raise errors.OperationalError("cannot start a transaction within a transaction")
         p = self.pager
         if st.mode in ("IMMEDIATE", "EXCLUSIVE"):
-            if not p.in_read:
-                p.begin_read()
-            self._begin_write(p)
+            held = p.in_read
+            try:
+                self._begin_write(p)
+            except errors.Error:
+                # No transaction opened: let go of the read lock (and, in WAL mode, the
+                # snapshot) this BEGIN took, or the other writer could never commit and
+                # every retry here would meet a stale snapshot.
+                if not held and self._active == 0 and p.in_read:
+                    p.end_read()
+                raise
         self._explicit = True
         return iter(())
 
@@ -802,14 +848,15 @@ class Session:
             raise errors.OperationalError("cannot commit - no transaction is active")
         p = self.pager
         self._temp_end(True)
-        if self._active == 0:
-            if p.in_write:
-                p.commit()
-            if p.in_read:
-                p.end_read()
+        # Unfinished readers do not hold the commit back (as SQLite's OP_AutoCommit,
+        # which refuses only while a write is in progress; writes here run to their
+        # end at their first step): they keep their read lock until they finish.
+        if p.in_write:
+            p.commit()
+        if self._active == 0 and p.in_read:
+            p.end_read()
         self._explicit = False
         self._savepoints.clear()
-        self._write_done()
         return iter(())
 
     def _exec_rollback(self, name: str | None) -> Iterator[Row]:
@@ -826,13 +873,10 @@ class Session:
         self._explicit = False
         self._savepoints.clear()
         self.catalog.cookie = -1
-        self._write_done()
         return iter(())
 
     def _exec_savepoint(self, name: str) -> Iterator[Row]:
         p = self.pager
-        if not p.in_read:
-            p.begin_read()
         if not p.in_write:
             self._begin_write(p)
         if not self._explicit:
@@ -929,22 +973,113 @@ class Session:
             return
         p = self.pager
         try:
-            if p.in_write:
-                p.rollback()
-            if p.in_read:
-                p.end_read()
+            with self.database.lock:
+                if p.in_write:
+                    p.rollback()
+                if p.in_read:
+                    p.end_read()
         finally:
             self._closed = True
             self._cache.clear()
             self.database.release()
 
+    # ---- database images: serialize / deserialize / backup
+
+    def serialize(self, name: str = "main") -> bytes:
+        """serialize(name) -> the database file image as this connection sees it."""
+        if name.lower() == "temp":
+            tp = self._temp_pager
+            if tp is None:
+                return b""
+            return b"".join(bytes(tp.get_page(i)) for i in range(1, tp.page_count + 1))
+        if name.lower() != "main":
+            raise errors.OperationalError(f"unable to serialize '{name}'")
+        with self.database.lock:
+            p = self.pager
+            opened = not p.in_read
+            if opened:
+                p.begin_read()
+            try:
+                return b"".join(bytes(p.get_page(i)) for i in range(1, p.page_count + 1))
+            finally:
+                if opened and self._active == 0:
+                    p.end_read()
+
+    def deserialize(self, data: bytes, name: str = "main") -> None:
+        """deserialize(data, name): this connection now uses a private in-memory database
+        holding `data` (SQLite's sqlite3_deserialize); a bad image fails at next use."""
+        if name.lower() != "main":
+            raise errors.OperationalError(f"no such database: {name}")
+        from pyrite.database import Database
+
+        with self.database.lock:
+            if self._active:
+                raise errors.OperationalError("database is locked", code=C.SQLITE_BUSY)
+            p = self.pager
+            if p.in_write:
+                p.rollback()
+            if p.in_read:
+                p.end_read()
+            old = self.database
+            self.database = Database.from_image(data)
+            self.pager = self.database.view()
+            self.pager.busy_timeout = self.timeout
+            self._rewatch()
+            self._explicit = False
+            self._savepoints.clear()
+        old.release()
+        self.catalog.cookie = -1
+        self.invalidate_cache()
+
+    def restore_image(self, data: bytes) -> None:
+        """Replace the content of this connection's database by a database image, in one
+        write transaction (the target side of backup()). NotSupportedError when the page
+        sizes differ and the target is not empty."""
+        if len(data) < 100:
+            raise errors.NotSupportedError("not a database image")
+        ps = int.from_bytes(data[16:18], "big")
+        ps = 65536 if ps == 1 else ps
+        reserved = data[20]
+        n = len(data) // ps
+        with self.database.lock:
+            p = self.pager
+            if self._explicit or self._active:
+                raise errors.OperationalError("destination database is in use")
+            p.begin_write()
+            try:
+                if ps != p.page_size or p.page_size - p.usable_size != reserved:
+                    if p.page_count > 0 or not self.database.pager.set_page_size(ps, reserved):
+                        raise errors.NotSupportedError("page sizes differ")
+                cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+                keep = bytes(p.get_page(1)[18:20]) if p.page_count > 0 else None
+                for i in range(1, n + 1):
+                    page = p.write_page(i) if i <= p.page_count else p.new_page(i)
+                    page[:] = data[(i - 1) * ps:i * ps]
+                if n < p.page_count:
+                    p.truncate_pages(n)
+                page1 = p.write_page(1)
+                if keep is not None:
+                    page1[18:20] = keep  # the target keeps its journal mode
+                p.header_set("schema_cookie", cookie + 1)
+                p.commit()
+            except BaseException:
+                p.rollback()
+                raise
+            finally:
+                p.end_read()
+        self.catalog.cookie = -1
+        self.invalidate_cache()
+
     def create_function(self, name: str, nargs: int, func: Callable[..., Any] | None,
                         deterministic: bool = False) -> None:
         key = (name.lower(), nargs)
+        self.nondeterministic.discard(key)
         if func is None:
             self.user_functions.pop(key, None)
         else:
             self.user_functions[key] = func
+            if not deterministic:
+                self.nondeterministic.add(key)
         self.invalidate_cache()
 
     def create_aggregate(self, name: str, nargs: int, cls: Any) -> None:
@@ -971,13 +1106,39 @@ class Session:
         self.invalidate_cache()
 
     def set_progress_handler(self, cb: Any, n: int = 0) -> None:
-        self.progress = cb
+        """cb() is called when a statement starts and then about every n virtual steps
+        (counted here as one per ~10 per page fetched); a true result interrupts it."""
+        self.progress = cb if n > 0 or cb is None else None
+        self.progress_n = max(1, n // 10)
+        self._rewatch()
+
+    def _rewatch(self) -> None:
+        self.pager.set_watch(self._tick, self.progress_n if self.progress is not None
+                             else _IDLE_TICKS)
+
+    def _tick(self) -> None:
+        """Between page fetches of a running statement: interrupt() and the progress
+        handler take effect here (SQLITE_INTERRUPT, "interrupted")."""
+        self.pager.ticks = self.progress_n if self.progress is not None else _IDLE_TICKS
+        if self._interrupted:
+            self._interrupted = False
+            raise errors.InterruptError()
+        cb = self.progress
+        if cb is not None:
+            try:
+                stop = cb()
+            except Exception:
+                stop = 1
+            if stop:
+                raise errors.InterruptError()
 
     def set_trace_callback(self, cb: Any) -> None:
         self.trace = cb
 
     def interrupt(self) -> None:
+        """Stop the running statement at its next page fetch or step (any thread)."""
         self._interrupted = True
+        self.pager.ticks = 0  # the next page fetch calls _tick (no lock needed)
 
     def get_limit(self, id: int) -> int:
         defaults = {C.SQLITE_LIMIT_LENGTH: 1000000000, C.SQLITE_LIMIT_SQL_LENGTH: 1000000000,

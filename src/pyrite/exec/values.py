@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import Union
 
 from pyrite.errors import OperationalError
+from pyrite.storage.record import TEXT_ERRORS as TEXT_ERRORS
 
 Value = Union[None, int, float, str, bytes]
 Collation = Callable[[str, str], int]
@@ -411,7 +412,7 @@ def to_text(v: Value) -> str | None:
         return None
     if t is bool:
         return str(int(v))
-    return v.decode("utf-8", "replace")  # type: ignore[union-attr]
+    return v.decode("utf-8", TEXT_ERRORS)  # type: ignore[union-attr]
 
 
 def to_real(v: Value) -> float | None:
@@ -453,7 +454,7 @@ def to_blob(v: Value) -> bytes | None:
         return v
     s = to_text(v)
     assert s is not None
-    return s.encode("utf-8", "surrogatepass")
+    return s.encode("utf-8", TEXT_ERRORS)
 
 
 _CASTS: dict[Affinity, Callable[[Value], Value]] = {
@@ -892,8 +893,9 @@ def concat(a: Value, b: Value) -> str | None:
     if a is None or b is None:
         return None
     if type(a) is bytes or type(b) is bytes:
-        # SQLite joins the bytes, then reads them as UTF-8 text
-        return (_text_bytes(a) + _text_bytes(b)).decode("utf-8", "replace")
+        # SQLite joins the bytes, then reads them as UTF-8 text; bytes that are not
+        # UTF-8 are kept (as surrogate escapes) so the module can report them as sqlite3 does
+        return (_text_bytes(a) + _text_bytes(b)).decode("utf-8", TEXT_ERRORS)
     return to_text(a) + to_text(b)  # type: ignore[operator]
 
 
@@ -902,7 +904,7 @@ def _text_bytes(v: Value) -> bytes:
         return v
     t = to_text(v)
     assert t is not None
-    return t.encode("utf-8", "surrogatepass")
+    return t.encode("utf-8", TEXT_ERRORS)
 
 
 # ---------------------------------------------------------------------------

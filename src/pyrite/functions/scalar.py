@@ -31,6 +31,7 @@ from typing import Any
 from pyrite.errors import DataError, OperationalError
 from pyrite.exec.values import (
     MIN_INT,
+    TEXT_ERRORS,
     Collation,
     Value,
     _atof,
@@ -94,7 +95,7 @@ def _as_bytes(v: Value) -> bytes:
     if type(v) is bytes:
         return v
     s = to_text(v)
-    return b"" if s is None else s.encode("utf-8", "surrogatepass")
+    return b"" if s is None else s.encode("utf-8", TEXT_ERRORS)
 
 
 def _numeric_type(v: Value) -> int | float | None:
@@ -105,7 +106,7 @@ def _numeric_type(v: Value) -> int | float | None:
 def _full_text(v: Value) -> str | None:
     """sqlite3_value_text with its byte count: embedded NULs kept."""
     if type(v) is bytes:
-        return v.decode("utf-8", "replace")
+        return v.decode("utf-8", TEXT_ERRORS)
     return to_text(v)
 
 

@@ -64,6 +64,9 @@ class Index:
     where: ast.Expr | None = None
     origin: str = "c"  # "c" CREATE INDEX, "u" UNIQUE, "pk" PRIMARY KEY
     on_conflict: str | None = None
+    # expression indexes: per key column the expression (column position -2), else None;
+    # empty when every key column is a plain column
+    exprs: list[ast.Expr | None] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -75,11 +78,25 @@ class Table:
     ipk: int | None = None  # column position of the INTEGER PRIMARY KEY alias
     without_rowid: bool = False
     autoincrement: bool = False
-    checks: list[tuple[str | None, ast.Expr]] = field(default_factory=list)
+    # CHECK constraints: (message label: the constraint name, else its source text; expr)
+    checks: list[tuple[str, ast.Expr]] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     pk_conflict: str | None = None
     notnull_conflict: dict[int, str] = field(default_factory=dict)
     temp: bool = False
+    # WITHOUT ROWID: the PRIMARY KEY columns (deduplicated, key order) and the
+    # B-tree's pseudo-index over them (root = the table's root; not in `indexes`).
+    # The record is the PK columns first, then the rest in declaration order.
+    wr_pk: list[int] = field(default_factory=list)
+    wr_index: Index | None = None
+    strict: bool = False  # STRICT: every value's storage class checked on write
+
+    def record_order(self) -> list[int]:
+        """record_order() -> table column position of each record column (WITHOUT
+        ROWID: PK columns first; rowid tables: declaration order)."""
+        if not self.without_rowid:
+            return list(range(len(self.columns)))
+        return self.wr_pk + [i for i in range(len(self.columns)) if i not in self.wr_pk]
 
     def column_index(self, name: str) -> int:
         """column_index(name) -> position, or -1 (case-insensitive)."""
@@ -118,11 +135,13 @@ def _parse(sql: str) -> ast.Statement:
 def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
     """table_from_ast(node, root, sql) -> Table (without its indexes)."""
     cols: list[Column] = []
-    t = Table(node.name, root, cols, sql, without_rowid=node.without_rowid)
+    t = Table(node.name, root, cols, sql, without_rowid=node.without_rowid, strict=node.strict)
     pk_cols: list[tuple[int, ast.IndexedColumn | None]] = []
     ic: ast.IndexedColumn | None
     for cd in node.columns:
         col = Column(cd.name, cd.type_name, affinity_of(cd.type_name))
+        if node.strict and (cd.type_name or "").upper() == "ANY":
+            col.affinity = AFF_BLOB  # STRICT ANY keeps every value as given
         pos = len(cols)
         for cc in cd.constraints:
             k = cc.kind
@@ -142,7 +161,7 @@ def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
                 if cc.desc:
                     t.pk_desc = True  # type: ignore[attr-defined]
             elif k == "CHECK" and cc.expr is not None:
-                t.checks.append((cc.name, cc.expr))
+                t.checks.append((cc.name or cc.text, cc.expr))
             elif k == "GENERATED":
                 col.generated = cc.expr
         cols.append(col)
@@ -161,9 +180,15 @@ def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
             if tc.autoincrement:
                 t.autoincrement = True
         elif tc.kind == "CHECK" and tc.expr is not None:
-            t.checks.append((tc.name, tc.expr))
+            t.checks.append((tc.name or tc.text, tc.expr))
     for n, (pos, _) in enumerate(pk_cols):
         cols[pos].pk = n + 1
+    if node.without_rowid:
+        _without_rowid_pk(t, pk_cols, getattr(t, "pk_desc", False))
+        assert t.wr_index is not None
+        for seq, spec in enumerate(auto_index_specs(t, node)):
+            if spec[2] == "pk":
+                t.wr_index.name = f"sqlite_autoindex_{node.name}_{seq + 1}"
     if len(pk_cols) == 1 and not node.without_rowid:
         pos, ic = pk_cols[0]
         c = cols[pos]
@@ -174,18 +199,54 @@ def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
     return t
 
 
+def _without_rowid_pk(t: Table, pk_cols: list[tuple[int, ast.IndexedColumn | None]],
+                      col_desc: bool) -> None:
+    """The PRIMARY KEY of a WITHOUT ROWID table: its columns are NOT NULL, a
+    column named twice counts once (SQLite's convertToWithoutRowidTable)."""
+    if not pk_cols:
+        raise errors.OperationalError(f"PRIMARY KEY missing on table {t.name}")
+    cols: list[int] = []
+    colls: list[str | None] = []
+    desc: list[bool] = []
+    for pos, ic in pk_cols:
+        if pos in cols:
+            continue
+        cols.append(pos)
+        coll = t.columns[pos].collation
+        if ic is not None:
+            e = ic.expr
+            while isinstance(e, ast.Collate):
+                coll = e.collation
+                e = e.expr
+            coll = ic.collation or coll
+        colls.append(coll)
+        desc.append(ic.desc if ic is not None else col_desc)
+        t.columns[pos].not_null = True
+    t.wr_pk = cols
+    t.wr_index = Index("", t.name, t.root, cols, colls, desc, True, None, None, "pk",
+                       t.pk_conflict)
+
+
 def _index_from_ast(node: ast.CreateIndex, table: Table, root: int, sql: str | None) -> Index:
     cols: list[int] = []
     colls: list[str | None] = []
     desc: list[bool] = []
+    exprs: list[ast.Expr | None] = []
     for ic in node.columns:
         e = ic.expr
         coll = ic.collation
         while isinstance(e, ast.Collate):
             coll = coll or e.collation
             e = e.expr
-        if not isinstance(e, ast.ColumnRef):
-            raise errors.OperationalError("expression indexes are not supported")
+        if isinstance(e, ast.Literal) and isinstance(e.value, str):
+            e = ast.ColumnRef(None, None, e.value)  # SQLite reads a string here as a name
+        if not isinstance(e, ast.ColumnRef) or e.table is not None:
+            cols.append(-2)
+            colls.append(coll)
+            desc.append(ic.desc)
+            exprs.append(e)
+            continue
+        exprs.append(None)
         pos = table.column_index(e.column)
         if pos < 0:
             if e.column.lower() in ("rowid", "oid", "_rowid_"):
@@ -199,7 +260,8 @@ def _index_from_ast(node: ast.CreateIndex, table: Table, root: int, sql: str | N
             coll = table.columns[pos].collation
         colls.append(coll)
         desc.append(ic.desc)
-    return Index(node.name, table.name, root, cols, colls, desc, node.unique, sql, node.where)
+    return Index(node.name, table.name, root, cols, colls, desc, node.unique, sql, node.where,
+                 exprs=exprs if any(x is not None for x in exprs) else [])
 
 
 def auto_index_specs(table: Table, node: ast.CreateTable) -> list[tuple[list[int], list[str | None], str, str | None]]:

@@ -429,7 +429,8 @@ class ColumnConstraint:
     DEFAULT name is Literal("name"), DEFAULT true/false Literal(1)/Literal(0));
     `stored` for GENERATED ... STORED. `text` is the DEFAULT/GENERATED
     expression's source text as PRAGMA table_info shows it ("1 + 2" for
-    DEFAULT (1 + 2), "-1" for DEFAULT -1)."""
+    DEFAULT (1 + 2), "-1" for DEFAULT -1); for CHECK the text between the
+    parentheses, outer white space trimmed (SQLite's constraint message)."""
 
     kind: str
     name: str | None = None
@@ -475,6 +476,7 @@ class TableConstraint:
     conflict: str | None = None
     foreign_key: ForeignKeyClause | None = None
     autoincrement: bool = False
+    text: str = ""  # CHECK: the expression's source text (as ColumnConstraint.text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,6 +239,11 @@ class _Parser:
     def tok_text(self, i: int) -> str:
         return self.text[self.starts[i]:self.ends[i]]
 
+    def check_text(self, lp: int) -> str:
+        """The source between the '(' at token lp and the current token (its ')'),
+        outer white space trimmed: SQLite's text for "CHECK constraint failed: …"."""
+        return self.text[self.ends[lp]:self.starts[self.pos]].strip(" \t\n\f\r\v")
+
     def span(self, first: int, last: int) -> str:
         """Source text from token `first` through token `last` inclusive."""
         return self.text[self.starts[first]:self.ends[last]]
@@ -1388,9 +1393,11 @@ class _Parser:
         if tag == "CHECK":
             self.pos += 1
             self.expect("(")
+            lp = self.pos - 1
             expr = self.parse_expr()
+            text = self.check_text(lp)
             self.expect(")")
-            return A.ColumnConstraint("CHECK", name, expr)
+            return A.ColumnConstraint("CHECK", name, expr, text=text)
         if tag == "DEFAULT":
             self.pos += 1
             return self.parse_default(name)
@@ -1546,10 +1553,12 @@ class _Parser:
                                      autoincrement=autoinc)
         if tag == "CHECK":
             self.expect("(")
+            lp = self.pos - 1
             expr = self.parse_expr()
+            text = self.check_text(lp)
             self.expect(")")
             return A.TableConstraint("CHECK", name, expr=expr,
-                                     conflict=self.parse_conflict_clause())
+                                     conflict=self.parse_conflict_clause(), text=text)
         if tag == "FOREIGN":
             self.expect("KEY")
             names = self.parse_eidlist()

@@ -213,7 +213,8 @@ def _cell_off(page: Page, ptr: int, i: int) -> int:
 
 
 def _leaf_rowid(page: Page, off: int) -> int:
-    """The rowid of the table-leaf cell at off (skips the payload-size varint)."""
+    """The rowid of the table-leaf cell at off (skips the payload-size varint).
+    Varints of up to 3 bytes (rowids below 2**21) are decoded inline."""
     if page[off] >= 0x80:
         off += 1
         if page[off] >= 0x80:
@@ -226,6 +227,9 @@ def _leaf_rowid(page: Page, off: int) -> int:
     c = page[off + 1]
     if c < 0x80:
         return ((b & 0x7F) << 7) | c
+    d = page[off + 2]
+    if d < 0x80:
+        return ((b & 0x7F) << 14) | ((c & 0x7F) << 7) | d
     return get_varint(page, off)[0]
 
 
@@ -236,6 +240,9 @@ def _interior_rowid(page: Page, off: int) -> int:
     c = page[off + 5]
     if c < 0x80:
         return ((b & 0x7F) << 7) | c
+    d = page[off + 6]
+    if d < 0x80:
+        return ((b & 0x7F) << 14) | ((c & 0x7F) << 7) | d
     return get_varint(page, off + 4)[0]
 
 
@@ -399,6 +406,63 @@ def _insert_in_gap(pager: Pager, pgno: int, idx: int, cell: bytes) -> bool:
     w[hoff + 5] = new >> 8
     w[hoff + 6] = new & 0xFF
     if _u32(pager.get_page(1), 52)[0]:
+        _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
+    return True
+
+
+def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | None) -> bool:
+    """Replace (cell given) or delete (None) cell `idx` of the leaf pgno by moving bytes,
+    without reading every cell. Only on a packed page (no freeblocks, no fragments:
+    content area = cells, so B3 holds afterwards) whose result needs no balance (fits,
+    and not below a third full unless it is the root); False when it does not apply."""
+    page, typ, n, ptr, _ = _page_header(pager, pgno)
+    hoff = 100 if pgno == 1 else 0
+    if page[hoff + 1] or page[hoff + 2] or page[hoff + 7] or typ < 10 or idx >= n:
+        return False
+    usable = pager.usable_size
+    content = ((page[hoff + 5] << 8) | page[hoff + 6]) or 65536
+    q = ptr + 2 * idx
+    off = (page[q] << 8) | page[q + 1]
+    if off < content or content < ptr + 2 * n or content > usable:
+        return False
+    size = _cell_size(page, off, typ, usable)
+    so = size if size >= 4 else 4
+    if off + so > usable:
+        return False
+    sn = 0
+    if cell is not None:
+        sn = len(cell)
+        if sn < 4:
+            cell = cell + bytes(4 - sn)
+            sn = 4
+    delta = so - sn
+    n2 = n if cell is not None else n - 1
+    new_content = content + delta
+    if new_content < ptr + 2 * n2:
+        return False
+    if path and ((8 + usable - new_content + 2 * n2) * 3 < usable):
+        return False  # would run low: the caller balances
+    old = bytes(page[off:off + size])
+    w = pager.write_page(pgno)
+    if delta:
+        w[new_content:off + delta] = w[content:off]
+        ptrs = [v + delta if v < off else v
+                for v in struct.unpack_from(f">{n}H", w, ptr)]
+    else:
+        ptrs = list(struct.unpack_from(f">{n}H", w, ptr))
+    if cell is not None:
+        w[off + delta:off + so] = cell
+        ptrs[idx] = off + delta
+    else:
+        del ptrs[idx]
+    w[ptr:ptr + 2 * n2] = struct.pack(f">{n2}H", *ptrs)
+    w[hoff + 3] = n2 >> 8
+    w[hoff + 4] = n2 & 0xFF
+    nc = new_content if new_content < 65536 else 0
+    w[hoff + 5] = nc >> 8
+    w[hoff + 6] = nc & 0xFF
+    _free_cell_overflow(pager, old, typ)
+    if cell is not None and _u32(pager.get_page(1), 52)[0]:
         _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
     return True
 
@@ -759,13 +823,21 @@ def _table_path(pager: Pager, root: int, rowid: int) -> tuple[Path, int, int, bo
     raise CorruptError()
 
 
+TablePos = tuple[Path, int, int, bool, bool]  # what _table_path returns
+
+
 @_guard
-def table_insert(pager: Pager, root: int, rowid: int, payload: bytes) -> None:
-    """Insert (or replace) the entry with `rowid`."""
+def table_insert(pager: Pager, root: int, rowid: int, payload: bytes,
+                 at: TablePos | None = None) -> None:
+    """Insert (or replace) the entry with `rowid`. `at`: where _table_path would land,
+    from a cursor already resting on that rowid with no page changed since."""
     pager.spill_if_needed()
-    path, pgno, idx, exact, rightmost = _table_path(pager, root, rowid)
+    path, pgno, idx, exact, rightmost = at or _table_path(pager, root, rowid)
     cell = _make_cell(pager, put_varint(len(payload)) + put_varint(rowid), payload, True)
-    if not exact and _insert_in_gap(pager, pgno, idx, cell):
+    if exact:
+        if _edit_in_place(pager, path, pgno, idx, cell):
+            return
+    elif _insert_in_gap(pager, pgno, idx, cell):
         return
     typ, cells, right = _read_cells(pager, pgno)
     if exact:
@@ -781,12 +853,14 @@ def table_insert(pager: Pager, root: int, rowid: int, payload: bytes) -> None:
 
 
 @_guard
-def table_delete(pager: Pager, root: int, rowid: int) -> bool:
-    """Delete the entry with `rowid`; False if there was none."""
+def table_delete(pager: Pager, root: int, rowid: int, at: TablePos | None = None) -> bool:
+    """Delete the entry with `rowid`; False if there was none (`at` as for table_insert)."""
     pager.spill_if_needed()
-    path, pgno, idx, exact, _ = _table_path(pager, root, rowid)
+    path, pgno, idx, exact, _ = at or _table_path(pager, root, rowid)
     if not exact:
         return False
+    if _edit_in_place(pager, path, pgno, idx, None):
+        return True
     typ, cells, right = _read_cells(pager, pgno)
     _free_cell_overflow(pager, cells[idx], typ)
     del cells[idx]
@@ -807,6 +881,92 @@ def _decode_key(pager: Pager, page: Page, off: int, typ: int,
     return _record.decode_columns(_payload_at(pager, page, p, n, False), ncols, pager.codec)
 
 
+_INT_TYPES = (1, 2, 3, 4, 5, 6, 8, 9)
+
+
+def key_comparer(pager: Pager, key: Sequence[Value],
+                 ki: KeyInfo) -> Callable[[Page, int, int], int]:
+    """-> cmp(page, cell offset, page type): record.compare(cell's key, key, ki) for the
+    index cell at that offset, computed when it can from the first column's raw bytes
+    (a UTF-8 text under BINARY, or an integer) without decoding the record; otherwise,
+    and when the first columns tie with more to compare, by decoding (_decode_key)."""
+    cmp = _record.compare
+    nk = len(key)
+
+    def slow(page: Page, off: int, typ: int) -> int:
+        return cmp(_decode_key(pager, page, off, typ, nk), key, ki)
+    if not nk:
+        return slow
+    k0 = key[0]
+    tk = type(k0)
+    coll0 = ki.collations[0] if ki.collations else None
+    neg = bool(ki.desc and ki.desc[0])
+    if tk is str and coll0 is None and pager.codec == "utf-8":
+        kb = k0.encode("utf-8", _record.TEXT_ERRORS)  # stored bytes, invalid UTF-8 too
+        text = True
+    elif tk is int:
+        kb = b""
+        text = False
+    else:
+        return slow
+    x = _max_local(pager.usable_size, False)
+    u8 = _record._u8
+    u16 = _record._u16
+    u32 = _record._u32
+    u64 = _record._u64
+    ufl = _record._uf
+    more = nk > 1
+
+    def fast(page: Page, off: int, typ: int) -> int:
+        p = off + 4 if typ == INTERIOR_INDEX else off
+        n = page[p]
+        hs = page[p + 1]
+        t = page[p + 2]
+        if n >= 0x80 or n > x or hs >= 0x80 or hs < 2 or t >= 0x80:
+            return slow(page, off, typ)
+        b = p + 1 + hs  # body of the record
+        if text:
+            if t >= 13 and t & 1:
+                v = page[b:b + ((t - 13) >> 1)]
+                c = -1 if v < kb else (1 if v > kb else 0)
+            elif t >= 12:
+                c = 1  # a blob sorts after any text
+            elif t == 10 or t == 11:
+                return slow(page, off, typ)
+            else:
+                c = -1  # NULL and numbers sort before text
+        elif t in _INT_TYPES:
+            if t == 1:
+                iv = u8(page, b)[0]
+            elif t == 2:
+                iv = u16(page, b)[0]
+            elif t == 4:
+                iv = u32(page, b)[0]
+            elif t == 6:
+                iv = u64(page, b)[0]
+            elif t >= 8:
+                iv = t - 8
+            else:
+                iv = int.from_bytes(page[b:b + (3 if t == 3 else 6)], "big", signed=True)
+            c = -1 if iv < k0 else (1 if iv > k0 else 0)
+        elif t == 7:
+            fv = ufl(page, b)[0]
+            if fv != fv:
+                c = -1  # NaN reads as NULL
+            else:
+                c = -1 if fv < k0 else (1 if fv > k0 else 0)
+        elif t == 0:
+            c = -1
+        elif t >= 12:
+            c = 1
+        else:
+            return slow(page, off, typ)
+        if c == 0:
+            return slow(page, off, typ) if more else 0
+        return -c if neg else c
+    return fast
+
+
 def _index_path(pager: Pager, root: int, key: Sequence[Value], ki: KeyInfo, strict: bool,
                 left_bias: bool = False) -> tuple[Path, int, int, bool]:
     """Descend to where `key` belongs: -> (path, pgno, idx, found). Stops at an interior
@@ -814,7 +974,7 @@ def _index_path(pager: Pager, root: int, key: Sequence[Value], ki: KeyInfo, stri
     cmp = _record.compare
     path: Path = []
     pgno = root
-    nk = len(key)
+    kc = key_comparer(pager, key, ki)
     for _ in range(MAX_DEPTH):
         page, typ, n, ptr, right = _page_header(pager, pgno)
         if typ not in (LEAF_INDEX, INTERIOR_INDEX):
@@ -823,7 +983,8 @@ def _index_path(pager: Pager, root: int, key: Sequence[Value], ki: KeyInfo, stri
         found = False
         while lo < hi:
             mid = (lo + hi) >> 1
-            c = cmp(_decode_key(pager, page, _cell_off(page, ptr, mid), typ, nk), key, ki)
+            q = ptr + 2 * mid
+            c = kc(page, (page[q] << 8) | page[q + 1], typ)
             if c < 0 or (c == 0 and strict):
                 lo = mid + 1
             else:
@@ -878,6 +1039,61 @@ def index_insert(pager: Pager, root: int, values: Sequence[Value], ki: KeyInfo,
 
 
 @_guard
+def index_build(pager: Pager, root: int, entries: Sequence[Sequence[Value]],
+                schema_format: int = 4) -> None:
+    """Fill the empty index B-tree `root` with `entries`, already in key order and
+    distinct (record.sort_keys), bottom-up: the leaf cells are laid out evenly on as
+    few pages as hold them (_partition, as a balance would), the entry between two
+    leaves goes up as their divider, and so on level by level until one page, the
+    root, holds what is left. CREATE INDEX and REINDEX on a filled table."""
+    pager.spill_if_needed()
+    typ, n, right = _page_header(pager, root)[1:3] + (0,)
+    if typ != LEAF_INDEX or n:
+        raise CorruptError("index_build needs an empty index")
+    enc = _record.encode
+    codec = pager.codec
+    usable = pager.usable_size
+    x = _max_local(usable, False)
+    pool: list[bytes] = []
+    app = pool.append
+    for e in entries:
+        payload = enc(e, schema_format, codec)
+        ln = len(payload)
+        if ln <= x:
+            app((bytes((ln,)) if ln < 0x80 else put_varint(ln)) + payload)
+        else:
+            app(_make_cell(pager, put_varint(ln), payload, False))
+    typ = LEAF_INDEX
+    while True:
+        if _fits(pager, root, typ, pool):
+            _build_page(pager, root, typ, pool, right)
+            return
+        cap = usable - (8 if typ == LEAF_INDEX else 12)
+        sizes = [2 + (len(c) if len(c) >= 4 else 4) for c in pool]
+        groups = _partition(sizes, cap, True, False)
+        up: list[bytes] = []
+        last = len(groups) - 1
+        for j, (a, b) in enumerate(groups):
+            pgno = allocate_page(pager)
+            page_right = right
+            if j < last:
+                d = pool[b]
+                if typ == LEAF_INDEX:
+                    page_right = 0
+                    up.append(_p32(pgno) + d)
+                else:
+                    page_right = _u32(d, 0)[0]
+                    up.append(_p32(pgno) + d[4:])
+            elif typ == LEAF_INDEX:
+                page_right = 0
+            _build_page(pager, pgno, typ, pool[a:b], page_right)
+            if j == last:
+                right = pgno
+        pool = up
+        typ = INTERIOR_INDEX
+
+
+@_guard
 def index_delete(pager: Pager, root: int, values: Sequence[Value], ki: KeyInfo) -> bool:
     """Delete the entry equal to `values`; False if there was none."""
     pager.spill_if_needed()
@@ -886,6 +1102,8 @@ def index_delete(pager: Pager, root: int, values: Sequence[Value], ki: KeyInfo) 
         return False
     page, typ, n, ptr, right = _page_header(pager, pgno)
     if typ == LEAF_INDEX:
+        if _edit_in_place(pager, path, pgno, idx, None):
+            return True
         _, cells, _ = _read_cells(pager, pgno)
         _free_cell_overflow(pager, cells[idx], typ)
         del cells[idx]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import struct
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -28,12 +29,15 @@ from .btree import (
     LEAF_TABLE,
     MAX_DEPTH,
     Page,
+    TablePos,
     _decode_key,
+    _interior_rowid,
     _leaf_rowid,
     _page_header,
     _payload_at,
     index_delete,
     index_insert,
+    key_comparer,
     table_delete,
     table_insert,
 )
@@ -55,6 +59,14 @@ def _guard(fn: _F) -> _F:
         except _MALFORMED as exc:
             raise CorruptError() from exc
     return wrapper  # type: ignore[return-value]
+# Per pager (by id; the pager is held, at most _ROWIDS_PAGERS of them): (pager, change
+# generation, {pgno: (page, its rowids, or None when seen once)}). A write moves the
+# pager's generation (monotonic per pager) and so empties it; a page object replaced
+# (reloaded, or routed to another image) fails the identity check. At most
+# _ROWIDS_MAX pages per pager.
+_ROWIDS: dict[int, tuple[object, int, dict[int, tuple[Page, list[int] | None]]]] = {}
+_ROWIDS_MAX = 512
+_ROWIDS_PAGERS = 4
 _MAX_ROWID = (1 << 63) - 1
 _MIN_ROWID = -(1 << 63)
 
@@ -230,6 +242,10 @@ class TableCursor(_Cursor):
     def __init__(self, pager: Pager, root: int) -> None:
         super().__init__(pager, root)
         self._rowid = 0
+        # After seek() missed: (rowid, gen, page numbers, indexes, cell counts, leaf
+        # index) of where that rowid would go, for the insert that usually follows.
+        self._miss: tuple[int, int, tuple[int, ...], tuple[int, ...], tuple[int, ...],
+                          int] | None = None
 
     def _arrived(self) -> bool:
         self._rowid = _leaf_rowid(self._pg[-1], self._off())
@@ -262,11 +278,38 @@ class TableCursor(_Cursor):
         return _payload_at(self.pager, page, p, n, True)
 
     def _descend(self, rowid: int) -> int:
-        """Descend to the leaf where rowid belongs; returns the leaf's lower-bound index."""
+        """Descend to the leaf where rowid belongs; returns the leaf's lower-bound index.
+        A page met twice with no write in between gets its rowids decoded into a list
+        once (_ROWIDS), and later descents bisect that list in C."""
         self._reset()
+        pager = self.pager
+        gen = pager.gen
+        st = _ROWIDS.get(id(pager))
+        if st is None or st[0] is not pager or st[1] != gen:
+            if st is None and len(_ROWIDS) >= _ROWIDS_PAGERS:
+                _ROWIDS.clear()
+            st = _ROWIDS[id(pager)] = (pager, gen, {})
+        known = st[2]
         pgno = self.root
         while True:
             page, n, ptr, right = self._push(pgno)
+            ent = known.get(pgno)
+            if ent is not None and ent[0] is page:
+                keys = ent[1]
+                if keys is None:
+                    offs = struct.unpack_from(f">{n}H", page, ptr)
+                    get = _interior_rowid if right else _leaf_rowid
+                    keys = [get(page, off) for off in offs]
+                    known[pgno] = (page, keys)
+                lo = bisect_left(keys, rowid)
+                self._ix[-1] = lo
+                if not right:
+                    return lo
+                pgno = self._child(lo)
+                continue
+            if len(known) >= _ROWIDS_MAX:
+                known.clear()
+            known[pgno] = (page, None)
             lo, hi = 0, n
             if not right:
                 while lo < hi:
@@ -281,10 +324,7 @@ class TableCursor(_Cursor):
             while lo < hi:
                 mid = (lo + hi) >> 1
                 q = ptr + 2 * mid
-                off = (page[q] << 8) | page[q + 1]
-                b = page[off + 4]
-                k = b if b < 0x80 else get_varint(page, off + 4)[0]
-                if k < rowid:
+                if _interior_rowid(page, (page[q] << 8) | page[q + 1]) < rowid:
                     lo = mid + 1
                 else:
                     hi = mid
@@ -298,7 +338,13 @@ class TableCursor(_Cursor):
         n = self._nc[-1]
         if lo < n:
             self._arrived()
-            return self._rowid == rowid
+            if self._rowid == rowid:
+                return True
+            self._miss = (rowid, self._gen, tuple(self._pn), tuple(self._ix),
+                          tuple(self._nc), lo)
+            return False
+        self._miss = (rowid, self.pager.gen, tuple(self._pn), tuple(self._ix),
+                      tuple(self._nc), lo)
         if n:
             self._ix[-1] = n - 1
             self._arrived()
@@ -343,10 +389,26 @@ class TableCursor(_Cursor):
         except _MALFORMED as exc:
             raise CorruptError() from exc
 
+    def _here(self, rowid: int) -> TablePos | None:
+        """Where the cursor rests, as btree._table_path would find `rowid`; None unless
+        it rests on that rowid and no page changed since it arrived."""
+        if not self.valid or self._gen != self.pager.gen or self._rowid != rowid:
+            m = self._miss
+            if m is None or m[0] != rowid or m[1] != self.pager.gen:
+                return None
+            _, _, pn, mix, mnc, lo = m
+            return (list(zip(pn[:-1], mix[:-1], strict=True)), pn[-1], lo, False,
+                    all(mix[i] >= mnc[i] for i in range(len(mix) - 1)))
+        ix = self._ix
+        nc = self._nc
+        path = list(zip(self._pn[:-1], ix[:-1], strict=True))
+        rightmost = all(ix[i] >= nc[i] for i in range(len(ix) - 1))
+        return path, self._pn[-1], ix[-1], True, rightmost
+
     @_guard
     def insert(self, rowid: int, payload: bytes) -> None:
         """Insert the entry (replacing one with the same rowid); the cursor rests on it."""
-        table_insert(self.pager, self.root, rowid, payload)
+        table_insert(self.pager, self.root, rowid, payload, self._here(rowid))
         self._rowid = rowid
         self.valid = True
         self._gen = -1
@@ -356,7 +418,7 @@ class TableCursor(_Cursor):
         """Delete the current entry; next() then moves to the entry that followed it."""
         if not self.valid:
             raise CorruptError("delete on an invalid cursor")
-        table_delete(self.pager, self.root, self._rowid)
+        table_delete(self.pager, self.root, self._rowid, self._here(self._rowid))
         self._gen = -1
 
     @_guard
@@ -392,11 +454,8 @@ class IndexCursor(_Cursor):
         """Descend to a leaf; at each page take the first cell that is > key
         (after_equal) or >= key (not after_equal). Returns the leaf index."""
         self._reset()
-        cmp = _record.compare
-        ki = self.key_info
-        pager = self.pager
+        kc = key_comparer(self.pager, key, self.key_info)
         pgno = self.root
-        nk = len(key)
         while True:
             page, n, ptr, right = self._push(pgno)
             typ = INTERIOR_INDEX if right else LEAF_INDEX
@@ -404,7 +463,7 @@ class IndexCursor(_Cursor):
             while lo < hi:
                 mid = (lo + hi) >> 1
                 q = ptr + 2 * mid
-                c = cmp(_decode_key(pager, page, (page[q] << 8) | page[q + 1], typ, nk), key, ki)
+                c = kc(page, (page[q] << 8) | page[q + 1], typ)
                 if c < 0 or (c == 0 and after_equal):
                     lo = mid + 1
                 else:

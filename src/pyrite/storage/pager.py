@@ -702,11 +702,27 @@ class Pager:
 
     def _finish_journal(self, jf: File, mode: str) -> None:
         assert self.journal_path is not None
-        if mode == "truncate":
-            jf.truncate(0)
-            jf.close()
-        elif mode == "persist":
-            jf.write(0, bytes(28))
+        # The commit point of TRUNCATE and PERSIST is the journal's truncation or
+        # zeroed header: it must be durable before commit() returns, or a power cut
+        # replays the old journal over a committed transaction (as SQLite syncs the
+        # journal here: after a truncate when synchronous >= FULL, after zeroing the
+        # header unless synchronous is OFF).
+        # If that fails, the database file already holds the synced transaction:
+        # deleting the journal is the other way to make it the committed state.
+        if mode in ("truncate", "persist"):
+            try:
+                if mode == "truncate":
+                    jf.truncate(0)
+                    if self.synchronous >= 2:
+                        jf.sync(True)
+                else:
+                    jf.write(0, bytes(28))
+                    if self.synchronous > 0:
+                        jf.sync(False)
+            except Error:
+                jf.close()
+                self.vfs.delete(self.journal_path)
+                return
             jf.close()
         else:
             jf.close()

@@ -19,6 +19,8 @@ vs float exactly) < TEXT (by collation) < BLOB (memcmp)."""
 
 from __future__ import annotations
 
+import codecs
+import functools
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +29,31 @@ from typing import Any
 from pyrite.errors import CorruptError
 
 from .varint import get_varint, put_varint, varint_len
+
+TEXT_ERRORS = "pyrite.text"
+"""Codec error handler for TEXT: decoding keeps bytes that are not UTF-8 as surrogate
+escapes (U+DC80..U+DCFF), and encoding turns those back into the same bytes, so TEXT
+holding invalid UTF-8 round-trips byte for byte as in SQLite; other lone surrogates
+(char(0xD800)) encode as SQLite stores them (surrogatepass)."""
+
+
+def _text_errors(exc: UnicodeError) -> tuple[str | bytes, int]:
+    utf8 = getattr(exc, "encoding", "").replace("-", "").lower() == "utf8"
+    if isinstance(exc, UnicodeDecodeError):
+        return codecs.lookup_error("surrogateescape" if utf8 else "replace")(exc)
+    if not isinstance(exc, UnicodeEncodeError) or not utf8:
+        raise exc
+    out = bytearray()
+    for ch in exc.object[exc.start:exc.end]:
+        cp = ord(ch)
+        if 0xDC80 <= cp <= 0xDCFF:
+            out.append(cp - 0xDC00)
+        else:
+            out += ch.encode("utf-8", "surrogatepass")
+    return bytes(out), exc.end
+
+
+codecs.register_error(TEXT_ERRORS, _text_errors)
 
 Value = Any  # None | int | float | str | bytes
 Collation = Callable[[str, str], int]
@@ -101,7 +128,7 @@ def encode(values: Sequence[Value], schema_format: int = 4, encoding: str = "utf
             tapp(7)
             bapp(_pkf(v))
         elif t is str:
-            b = v.encode(encoding)
+            b = v.encode(encoding, TEXT_ERRORS)
             tapp(len(b) * 2 + 13)
             bapp(b)
         elif t is bytes or t is bytearray or t is memoryview:
@@ -168,7 +195,7 @@ def decode_columns(payload: bytes | bytearray | memoryview, n: int,
                 if end > plen:
                     raise CorruptError()
                 if t & 1:
-                    app(bytes(payload[body:end]).decode(encoding, "replace"))
+                    app(bytes(payload[body:end]).decode(encoding, TEXT_ERRORS))
                 else:
                     app(bytes(payload[body:end]))
                 body = end
@@ -226,6 +253,24 @@ def column_count(payload: bytes | bytearray | memoryview) -> int:
 
 _RANK: dict[type, int] = {type(None): 0, int: 1, float: 1, bool: 1, str: 2, bytes: 3,
                           bytearray: 3, memoryview: 3}
+
+
+def sort_keys(entries: list[Any], key_info: KeyInfo = BINARY_KEY) -> list[Any]:
+    """sort_keys(entries, key_info) -> entries in `compare` order (a new list; stable).
+
+    Without collations or DESC columns the sort key is (storage-class rank, value) per
+    column, which orders as compare does (int/float exactly, text by code point =
+    UTF-8 byte order, blobs by bytes); otherwise compare itself is the comparator."""
+    if not any(c is not None for c in key_info.collations) and not any(key_info.desc):
+        rank = _RANK
+
+        def key(e: Sequence[Value]) -> tuple[tuple[int, Value], ...]:
+            return tuple([(rank[type(v)], v if type(v) is not memoryview else bytes(v))
+                          for v in e])
+        return sorted(entries, key=key)
+    def cmp(a: Sequence[Value], b: Sequence[Value]) -> int:
+        return compare(a, b, key_info)
+    return sorted(entries, key=functools.cmp_to_key(cmp))
 
 
 def compare_values(a: Value, b: Value, coll: Collation | None = None) -> int:
