@@ -45,16 +45,8 @@ PYRITE_PENDING: dict[str, str] = {
     "26_runtime_errors": "CHECK constraint message lacks the expression; no json()",
     "28_error_line_numbers": "compile errors carry no `offset`",
     "29_bail": "compile errors carry no `offset`",
-    "31_dump": "WITHOUT ROWID tables; sqlite_sequence",
-    "34_schema": "AUTOINCREMENT does not create sqlite_sequence",
     "40_parameters": "PRAGMA writable_schema=ON does not allow temp.sqlite_parameters",
     "45_read_errors": "compile errors carry no `offset`",
-    "46_eqp": "EXPLAIN QUERY PLAN lines differ from SQLite's planner",
-    "51_readonly_db": "connect(uri=True) with file:...?mode=ro",
-    "52_backup_restore": "Connection.backup() raises 'unknown database main'",
-    "54_trigger_bodies": "trigger bodies do not run",
-    "58_returning_values": "RETURNING not supported",
-    "66_trigger_split": "trigger bodies do not run",
 }
 
 
@@ -63,7 +55,7 @@ PYRITE_PENDING: dict[str, str] = {
 def test_script_matches_sqlite3(name: str, module: Any, tmp_path: Path,
                                 request: pytest.FixtureRequest) -> None:
     if getattr(module, "__name__", "") == "pyrite" and name in PYRITE_PENDING:
-        request.applymarker(pytest.mark.xfail(reason=PYRITE_PENDING[name], strict=False))
+        request.applymarker(pytest.mark.xfail(reason=PYRITE_PENDING[name], strict=True))
     got = harness.run_pyrite(name, tmp_path, module)
     want = harness.load_expected(name)
     assert got.stdout.decode("utf-8", "replace") == want.stdout.decode("utf-8", "replace")
