@@ -31,7 +31,8 @@ Invariants:
   B1: cursor stacks are at most MAX_DEPTH deep; a deeper tree is corrupt.
   B2: an overflow chain is followed only as far as its payload needs, never through
       the same page twice.
-  B3: every page rewritten is rebuilt whole (no freeblocks, no fragments).
+  B3: every page written stays packed (no freeblocks, no fragments): rebuilt whole,
+      or, for one replaced/deleted/added cell, edited in place on a packed page.
 """
 
 from __future__ import annotations

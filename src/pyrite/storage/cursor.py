@@ -60,11 +60,14 @@ def _guard(fn: _F) -> _F:
             raise CorruptError() from exc
     return wrapper  # type: ignore[return-value]
 # Per pager (by id; the pager is held, at most _ROWIDS_PAGERS of them): (pager, change
-# generation, {pgno: (page, its rowids, or None when seen once)}). A write moves the
+# generation, {pgno: (page, its rowids, or how often seen before they are decoded)}).
+# Decoding waits for _ROWIDS_AFTER visits without a write between them, so a write
+# loop (a few descents per statement) never pays for it. A write moves the
 # pager's generation (monotonic per pager) and so empties it; a page object replaced
 # (reloaded, or routed to another image) fails the identity check. At most
 # _ROWIDS_MAX pages per pager.
-_ROWIDS: dict[int, tuple[object, int, dict[int, tuple[Page, list[int] | None]]]] = {}
+_ROWIDS: dict[int, tuple[object, int, dict[int, tuple[Page, list[int] | int]]]] = {}
+_ROWIDS_AFTER = 8
 _ROWIDS_MAX = 512
 _ROWIDS_PAGERS = 4
 _MAX_ROWID = (1 << 63) - 1
@@ -295,21 +298,28 @@ class TableCursor(_Cursor):
             page, n, ptr, right = self._push(pgno)
             ent = known.get(pgno)
             if ent is not None and ent[0] is page:
-                keys = ent[1]
-                if keys is None:
+                got = ent[1]
+                keys: list[int] | None = None
+                if isinstance(got, list):
+                    keys = got
+                elif got < _ROWIDS_AFTER:
+                    known[pgno] = (page, got + 1)
+                else:
                     offs = struct.unpack_from(f">{n}H", page, ptr)
                     get = _interior_rowid if right else _leaf_rowid
                     keys = [get(page, off) for off in offs]
                     known[pgno] = (page, keys)
-                lo = bisect_left(keys, rowid)
-                self._ix[-1] = lo
-                if not right:
-                    return lo
-                pgno = self._child(lo)
-                continue
-            if len(known) >= _ROWIDS_MAX:
-                known.clear()
-            known[pgno] = (page, None)
+                if keys is not None:
+                    lo = bisect_left(keys, rowid)
+                    self._ix[-1] = lo
+                    if not right:
+                        return lo
+                    pgno = self._child(lo)
+                    continue
+            else:
+                if len(known) >= _ROWIDS_MAX:
+                    known.clear()
+                known[pgno] = (page, 1)
             lo, hi = 0, n
             if not right:
                 while lo < hi:
