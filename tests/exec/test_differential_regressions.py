@@ -193,3 +193,30 @@ REPROS = [
 @pytest.mark.parametrize(("script", "query"), REPROS)
 def test_differential_repro_matches_sqlite(script: str, query: str) -> None:
     assert _outcome(pyrite, script, query) == _outcome(sqlite3, script, query)
+
+
+LIMIT_QUERIES = [
+    "SELECT 1 LIMIT NULL",
+    "SELECT 1 LIMIT 1 OFFSET NULL",
+    "SELECT a FROM t ORDER BY a LIMIT NULL",
+    "SELECT a FROM t LIMIT '2'",
+    "SELECT a FROM t ORDER BY a DESC LIMIT 2",
+    "SELECT a FROM t ORDER BY a LIMIT 2 OFFSET 1",
+    "SELECT a FROM t LIMIT -1 OFFSET 2",
+]
+
+
+@pytest.mark.parametrize("query", LIMIT_QUERIES)
+def test_limit_and_offset_match_sqlite(query: str) -> None:
+    """A NULL LIMIT or OFFSET is "datatype mismatch", not "no limit"."""
+    results = []
+    for mod in (pyrite, sqlite3):
+        con = mod.connect(":memory:")
+        con.execute("CREATE TABLE t(a)")
+        con.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(5)])
+        try:
+            results.append(con.execute(query).fetchall())
+        except mod.Error as exc:
+            results.append((type(exc).__name__, str(exc)))
+        con.close()
+    assert results[0] == results[1]

@@ -873,7 +873,7 @@ class Compiler:
             lk = "-1"
             if sel.limit is not None:
                 lim0 = self.ex(sel.limit, lsc)
-                off0 = self.ex(sel.offset, lsc) if sel.offset is not None else "None"
+                off0 = self.ex(sel.offset, lsc) if sel.offset is not None else "0"
                 lk = f"topk_limit({lim0}, {off0})"
             f.emit(0, f"rows = sort_iter({info.fname}(), {self.const(specs)}, {lk})")
             if keyed:
@@ -883,7 +883,7 @@ class Compiler:
             src = f"{info.fname}()"
         if sel.limit is not None:
             lim = self.ex(sel.limit, lsc)
-            off = self.ex(sel.offset, lsc) if sel.offset is not None else "None"
+            off = self.ex(sel.offset, lsc) if sel.offset is not None else "0"
             f.emit(0, f"yield from limit_rows({src}, {lim}, {off})")
         else:
             f.emit(0, f"yield from {src}")

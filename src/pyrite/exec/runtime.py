@@ -111,18 +111,19 @@ def to_limit(v: Any) -> int:
 
 
 def topk_limit(lim: Any, off: Any) -> int:
-    """topk_limit(lim, off) -> rows a sort must deliver for LIMIT/OFFSET, -1 for all."""
-    n = to_limit(lim) if lim is not None else -1
+    """topk_limit(lim, off) -> rows a sort must deliver for LIMIT/OFFSET, -1 for all.
+    A NULL limit or offset is SQLite's datatype mismatch (an absent OFFSET is 0)."""
+    n = to_limit(lim)
     if n < 0:
         return -1
-    o = to_limit(off) if off is not None else 0
+    o = to_limit(off)
     return n + max(o, 0)
 
 
 def limit_rows(rows: Iterable[Row], lim: Any, off: Any) -> Iterator[Row]:
     """limit_rows(rows, lim, off) -> rows after OFFSET, at most LIMIT (negative = all)."""
-    n = to_limit(lim) if lim is not None else -1
-    o = to_limit(off) if off is not None else 0
+    n = to_limit(lim)
+    o = to_limit(off)
     if o < 0:
         o = 0
     if n == 0:
