@@ -3,26 +3,8 @@ messages, against sqlite3."""
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
-
 import pytest
-
-import pyrite
-
-
-def _outcome(mod: Any, stmts: list[str]) -> list[Any]:
-    con = mod.connect(":memory:")
-    out: list[Any] = []
-    for s in stmts:
-        try:
-            cur = con.execute(s)
-            out.append((s, cur.fetchall(), con.total_changes))
-        except mod.Error as e:
-            base = "IntegrityError" if isinstance(e, mod.IntegrityError) else "OperationalError"
-            out.append((s, base, str(e)))
-    return out
-
+from tests.exec.oracle import same_as_sqlite
 
 BASE = ["create table s(a int, b integer, c real, d text, e blob, f any) strict"]
 CASES = [
@@ -45,5 +27,4 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 def test_strict(case: list[str]) -> None:
     stmts = BASE + case
-    for w, g in zip(_outcome(sqlite3, stmts), _outcome(pyrite, stmts), strict=True):
-        assert g == w
+    same_as_sqlite(stmts)

@@ -3,36 +3,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
-
 import pytest
-
-import pyrite
-
-_CLASSES = ("IntegrityError", "OperationalError", "ProgrammingError", "DataError",
-            "NotSupportedError", "DatabaseError")
-
-
-def _outcome(mod: Any, stmts: list[str]) -> list[Any]:
-    con = mod.connect(":memory:")
-    out: list[Any] = []
-    for s in stmts:
-        try:
-            cur = con.execute(s)
-            out.append((s, cur.fetchall(), con.total_changes))
-        except Exception as e:  # noqa: BLE001 - compared with the oracle
-            base = next(n for n in _CLASSES if isinstance(e, getattr(mod, n)))
-            out.append((s, base, str(e)))
-    con.close()
-    return out
-
-
-def same_as_sqlite(stmts: list[str]) -> None:
-    want, got = _outcome(sqlite3, stmts), _outcome(pyrite, stmts)
-    for w, g in zip(want, got, strict=True):
-        assert g == w
-
+from tests.exec.oracle import same_as_sqlite
 
 BASE = ["create table t(a, b)",
         "insert into t values (3,'c'),(1,'a'),(2,'b'),(5,'e'),(4,'d')"]

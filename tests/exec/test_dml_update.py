@@ -2,31 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
-
 import pytest
-
-import pyrite
-
-
-def _outcome(mod: Any, stmts: list[str]) -> list[Any]:
-    con = mod.connect(":memory:")
-    out: list[Any] = []
-    for s in stmts:
-        try:
-            cur = con.execute(s)
-            out.append((s, cur.fetchall(), con.total_changes))
-        except mod.Error as e:
-            base = "IntegrityError" if isinstance(e, mod.IntegrityError) else "OperationalError"
-            out.append((s, base, str(e)))
-    return out
-
-
-def same_as_sqlite(stmts: list[str]) -> None:
-    for w, g in zip(_outcome(sqlite3, stmts), _outcome(pyrite, stmts), strict=True):
-        assert g == w
-
+from tests.exec.oracle import same_as_sqlite
 
 BASE = ["create table t(a, b, c)", "insert into t values (1, 2, 3), (4, 5, 6)",
         "create table u(x, y)", "insert into u values (1, 10), (2, 20), (2, 21), (5, 50)"]

@@ -10,27 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.exec.oracle import same_as_sqlite
 
 import pyrite
-
-
-def _outcome(mod: Any, stmts: list[str]) -> list[Any]:
-    con = mod.connect(":memory:")
-    out: list[Any] = []
-    for s in stmts:
-        try:
-            cur = con.execute(s)
-            out.append((s, cur.fetchall(), con.total_changes))
-        except mod.Error as e:
-            base = "IntegrityError" if isinstance(e, mod.IntegrityError) else "OperationalError"
-            out.append((s, base, str(e)))
-    return out
-
-
-def same_as_sqlite(stmts: list[str]) -> None:
-    for w, g in zip(_outcome(sqlite3, stmts), _outcome(pyrite, stmts), strict=True):
-        assert g == w
-
 
 CASES = [
     ["create table w(a, b text collate nocase, c, primary key(b desc, a)) without rowid",
