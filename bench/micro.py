@@ -93,6 +93,19 @@ def record_decode_one() -> tuple[Callable[[], object], int]:
     return run, len(payloads)
 
 
+@bench("record decode, 5 columns, reader planned per header (record.decode_row)")
+def record_decode_row() -> tuple[Callable[[], object], int]:
+    from pyrite.storage import record
+
+    payloads = [record.encode(r) for r in _rows(1000)]
+
+    def run() -> None:
+        for p in payloads:
+            record.decode_row(p)
+
+    return run, len(payloads)
+
+
 @bench("record encode, 5 columns (record.encode)")
 def record_encode() -> tuple[Callable[[], object], int]:
     from pyrite.storage import record
@@ -224,6 +237,57 @@ def compiled_where() -> tuple[Callable[[], object], int]:
         con.execute(sql, (500, "v3")).fetchall()
 
     return run, 20_000
+
+
+def _scan_table(keep: bool) -> tuple[Callable[[], object], int]:
+    from pyrite.storage import btree, record
+    from pyrite.storage.cursor import rows_cache_clear, scan_rows
+
+    pager = _memory_pager()
+    root = btree.create_table(pager)
+    for r in _rows(20_000):
+        btree.table_insert(pager, root, r[0], record.encode(r[1:]))
+
+    def run() -> None:
+        if not keep:
+            rows_cache_clear()
+        for _ in scan_rows(pager, root):
+            pass
+
+    run()
+    return run, 20_000
+
+
+@bench("table scan, 20k rows, per row, leaves decoded (cursor.scan_rows, first read)")
+def scan_first() -> tuple[Callable[[], object], int]:
+    return _scan_table(False)
+
+
+@bench("table scan, 20k rows, per row, leaves kept (cursor.scan_rows, later reads)")
+def scan_kept() -> tuple[Callable[[], object], int]:
+    return _scan_table(True)
+
+
+@bench("index range, 200 of 20k integer keys, per entry (cursor.iter_index, kept leaves)")
+def index_range() -> tuple[Callable[[], object], int]:
+    from pyrite.storage import btree
+    from pyrite.storage.cursor import iter_index
+
+    pager = _memory_pager()
+    root = btree.create_index(pager)
+    rng = random.Random(3)
+    keys = sorted(((rng.randrange(10**6), i) for i in range(20_000)), key=lambda k: k)
+    btree.index_build(pager, root, keys)
+    starts = [rng.randrange(990_000) for _ in range(50)]
+
+    def run() -> None:
+        for lo in starts:
+            for _ in iter_index(pager, root, lo=(lo,), hi=(lo + 10_000,)):
+                pass
+
+    run()
+    run()
+    return run, 50 * 200
 
 
 def measure(fn: Bench, repeat: int) -> float:

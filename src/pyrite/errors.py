@@ -19,6 +19,8 @@ Which class a code maps to follows CPython's module (Modules/_sqlite/util.c):
 
 from __future__ import annotations
 
+from typing import Self
+
 from pyrite import constants as C
 
 _CODE_NAMES: dict[int, str] = {}
@@ -58,11 +60,19 @@ class Error(Exception):
     """Base of every pyrite database error (DB-API Error)."""
 
     default_code: int = C.SQLITE_ERROR
+    offset: int = -1
+    """sqlite3_error_offset: where in the SQL text the error lies, or -1 (the shell's caret)."""
 
     def __init__(self, *args: object, code: int | None = None) -> None:
         super().__init__(*args)
         self.sqlite_errorcode: int = self.default_code if code is None else code
         self.sqlite_errorname: str = error_name(self.sqlite_errorcode)
+
+    def at(self, offset: int) -> Self:
+        """at(offset) -> this error located at offset, unless it already has a place."""
+        if self.offset < 0:
+            self.offset = offset
+        return self
 
 
 class InterfaceError(Error):

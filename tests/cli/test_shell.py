@@ -40,14 +40,7 @@ NAMES = harness.script_names()
 # Scripts pyrite's engine cannot pass yet, and why (the shell itself is not at
 # fault: each runs byte-identically over CPython's sqlite3). Non-strict, so a
 # fixed engine shows up as XPASS; delete the entry then.
-PYRITE_PENDING: dict[str, str] = {
-    "25_semantic_errors": "compile errors carry no `offset`, so no caret lines",
-    "26_runtime_errors": "CHECK constraint message lacks the expression; no json()",
-    "28_error_line_numbers": "compile errors carry no `offset`",
-    "29_bail": "compile errors carry no `offset`",
-    "40_parameters": "PRAGMA writable_schema=ON does not allow temp.sqlite_parameters",
-    "45_read_errors": "compile errors carry no `offset`",
-}
+PYRITE_PENDING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("module", _modules())

@@ -16,7 +16,7 @@ from pyrite.storage import record as rec
 from . import simulate
 
 # known pager bugs the samples step over (each has a strict xfail repro below)
-KNOWN = frozenset({"wal-failed-commit-resurrects"})
+KNOWN: frozenset[str] = frozenset()
 
 
 @pytest.mark.parametrize("mode", ["delete", "wal"])
@@ -133,12 +133,5 @@ def _failed_wal_commit(seed: int) -> dict[int, bytes]:
     return rows
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pager._commit_wal leaves the frames of a commit whose WAL sync failed in the -wal "
-    "file; a power cut that keeps them (or a process crash: the OS keeps them) makes "
-    "recovery find a valid commit frame, so the transaction whose commit() raised "
-    "becomes durable. Invalidate the frames (truncate the WAL back to its last commit, "
-    "or rewrite the salt) before returning the error. When fixed, drop "
-    "'wal-failed-commit-resurrects' from simulate.KNOWN_BUGS and from KNOWN above"))
 def test_failed_wal_commit_stays_rolled_back() -> None:
     assert [_failed_wal_commit(s) for s in range(8)] == [{}] * 8

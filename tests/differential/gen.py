@@ -64,6 +64,7 @@ class Column:
     decl: str
     unique: bool = False
     not_null: bool = False
+    generated: bool = False  # GENERATED ALWAYS AS (...): read, never written
 
 
 @dataclass(slots=True)
@@ -76,6 +77,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def writable_names(self) -> list[str]:
+        """The columns INSERT and UPDATE may name (not the generated ones)."""
+        return [c.name for c in self.columns if not c.generated]
 
 
 @dataclass(slots=True)
@@ -92,6 +98,7 @@ class Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.grng = random.Random(seed * 1000003 + 17)  # generated columns' own stream
         self.tables: list[Table] = []
         self._index_count = 0
 
@@ -124,6 +131,8 @@ class Generator:
                     text += f" DEFAULT {literal(rng)}"
                 columns.append(col)
                 parts.append(text)
+            if self.grng.random() < 0.3:
+                parts.append(self._generated(columns))
             if rng.random() < 0.1 and ncols >= 2:
                 parts.append("UNIQUE (c0, c1)")
             table = Table(name, columns, rowid_alias)
@@ -132,6 +141,23 @@ class Generator:
             for _ in range(rng.randint(0, 3)):
                 cases.append(self._create_index(table))
         return cases
+
+    def _generated(self, columns: list[Column]) -> str:
+        """A generated column g over the table's columns: VIRTUAL, STORED or neither
+        said (VIRTUAL), with a declared type of any affinity."""
+        g = self.grng
+        a, b = (g.choice(columns).name for _ in range(2))
+        expr = g.choice((f"{a} + {b}", f"{a} || {b}", f"coalesce({a}, {b})", f"lower({a})",
+                         f"typeof({a})", f"{a} * 2", f"abs({a})", f"length({a}) + {b}",
+                         f"CASE WHEN {a} > {b} THEN {a} ELSE {b} END", f"substr({a}, 2)"))
+        # not REAL/FLOAT/DOUBLE: SQLite hands an integral value of a VIRTUAL REAL column
+        # on as an "IntReal" (REAL when read, INTEGER when written to a record, sorter
+        # or DISTINCT set), which pyrite does not model
+        col = Column("g", g.choice([d for d in DECLARED_TYPES if d not in ("REAL", "DOUBLE", "FLOAT")]),
+                     generated=True)
+        columns.append(col)
+        kind = g.choice(("", " VIRTUAL", " STORED"))
+        return f"g {col.decl} GENERATED ALWAYS AS ({expr}){kind}".replace("g  G", "g G")
 
     def _create_index(self, table: Table) -> Case:
         rng = self.rng
@@ -172,7 +198,7 @@ class Generator:
     def _insert(self, table: Table) -> Case:
         rng = self.rng
         verb = rng.choice(("INSERT", "INSERT", "INSERT", "INSERT OR REPLACE", "INSERT OR IGNORE", "REPLACE"))
-        names = table.column_names
+        names = table.writable_names
         if table.rowid_alias and rng.random() < 0.4:
             names = [table.rowid_alias] + names
         cols = rng.sample(names, k=rng.randint(1, len(names))) if rng.random() < 0.3 else names
@@ -195,7 +221,8 @@ class Generator:
     def _update(self, table: Table) -> Case:
         rng = self.rng
         verb = rng.choice(("UPDATE", "UPDATE", "UPDATE OR REPLACE", "UPDATE OR IGNORE"))
-        cols = rng.sample(table.column_names, k=rng.randint(1, min(2, len(table.columns))))
+        names = table.writable_names
+        cols = rng.sample(names, k=rng.randint(1, min(2, len(names))))
         sets = ", ".join(f"{c} = {self.expr(table, 2)}" for c in cols)
         return Case(f"{verb} {table.name} SET {sets} WHERE {self.predicate(table, 2)}", mutates=table.name)
 

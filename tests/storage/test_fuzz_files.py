@@ -69,11 +69,6 @@ def test_header_page_count_beyond_file_end() -> None:
             con.close()
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=(
-    "exec/runtime.py cover_rows indexes the index record by position (e[j]) without "
-    "checking its length: an index entry with fewer fields than the index has columns "
-    "(a damaged file; fuzz cases 10991, 11468, 12247, 14192, 18232, 19453) raises "
-    "IndexError. sqlite3 reads the missing field as NULL; CorruptError would also do"))
 def test_short_index_record_in_covering_scan(tmp_path: Path) -> None:
     path = tmp_path / "cov.db"
     con = sqlite3.connect(path)
@@ -92,8 +87,60 @@ def test_short_index_record_in_covering_scan(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     p = pyrite.connect(str(path))
     try:
-        p.execute("SELECT a, b FROM t WHERE a > 0").fetchall()
-    except pyrite.DatabaseError:
-        pass
+        # (fuzz cases 10991, 11468, 12247, ... raised IndexError in runtime.cover_rows)
+        with pytest.raises(pyrite.DatabaseError, match="database disk image is malformed"):
+            p.execute("SELECT a, b FROM t WHERE a > 0").fetchall()
+        with pytest.raises(pyrite.DatabaseError, match="database disk image is malformed"):
+            p.execute("SELECT b FROM t ORDER BY a").fetchall()
     finally:
         p.close()
+
+
+def test_autovacuum_commit_with_freelist_count_beyond_the_freelist(tmp_path: Path) -> None:
+    """The header's free-page count (offset 36) says 255 while the freelist is empty: the
+    auto_vacuum pass at commit appended pages forever (fuzz cases 570, 2229 hung)."""
+    path = tmp_path / "av.db"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA page_size = 1024")
+    con.execute("PRAGMA auto_vacuum = FULL")
+    con.execute("CREATE TABLE t(a)")
+    con.executemany("INSERT INTO t VALUES (?)", [("x" * 300,) for _ in range(40)])
+    con.commit()
+    con.close()
+    data = bytearray(path.read_bytes())
+    assert struct.unpack_from(">I", data, 32) == (0,)
+    struct.pack_into(">I", data, 36, 0xFF)
+    path.write_bytes(bytes(data))
+    p = pyrite.connect(str(path))
+    try:
+        with fuzz_files.guard(10.0), pytest.raises(pyrite.DatabaseError):
+            p.execute("INSERT INTO t VALUES ('y')")
+            p.commit()
+    except fuzz_files.Hang:
+        raise AssertionError("the auto_vacuum commit hangs") from None
+    finally:
+        p.close()
+
+
+def test_count_over_interior_page_with_too_many_cells(tmp_path: Path) -> None:
+    """count(*) walks page headers: an interior page whose cell count runs past the page
+    raised IndexError (fuzz case 316); sqlite3 says the image is malformed."""
+    path = tmp_path / "cnt.db"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA page_size = 1024")
+    con.execute("CREATE TABLE t(a)")
+    con.executemany("INSERT INTO t VALUES (?)", [("x" * 100,) for _ in range(200)])
+    con.commit()
+    (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 't'").fetchone()
+    con.close()
+    data = bytearray(path.read_bytes())
+    assert data[(root - 1) * 1024] == 0x05  # an interior table page
+    struct.pack_into(">H", data, (root - 1) * 1024 + 3, 0x5A1)
+    path.write_bytes(bytes(data))
+    for mod in (sqlite3, pyrite):
+        c = mod.connect(str(path))
+        try:
+            with pytest.raises(mod.DatabaseError, match="malformed"):
+                c.execute("SELECT count(*) FROM t").fetchall()
+        finally:
+            c.close()

@@ -351,3 +351,89 @@ def test_small_cache_evicts_clean_pages(tmp_path: Path) -> None:
     assert len(p._cache) <= 21
     p.end_read()
     p.close()
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_savepoint_images_spill_to_the_subjournal(tmp_path: Path, journal: str) -> None:
+    """P10: past cache_size images a savepoint keeps the rest in the sub-journal (a
+    temporary file); rollback to it reads them back, nested savepoints share it."""
+    path = tmp_path / "sj.db"
+    p = open_pager(path)
+    p.set_page_size(1024)
+    if journal == "wal":
+        p.journal_mode = "wal"
+    p.begin_write()
+    root = create_table(p, "t")
+    c = TableCursor(p, root)
+    for i in range(1, 400):
+        c.insert(i, rec.encode([i, "a" * 300]))
+    p.commit()
+    p.end_read()
+    before = _rows(p, root)
+    p.cache_size = 10
+    written = PROBES.get("subjournal_write", 0)
+    p.begin_write()
+    c = TableCursor(p, root)
+    s1 = p.savepoint_begin()
+    for i in range(1, 400, 2):
+        c.insert(i, rec.encode([i, "b" * 300]))
+    s2 = p.savepoint_begin()
+    for i in range(2, 400, 2):
+        c.delete() if c.seek(i) else None
+    for i in range(400, 600):
+        c.insert(i, rec.encode([i, "c" * 300]))
+    assert PROBES.get("subjournal_write", 0) - written > 50  # most images went to the file
+    p.savepoint_rollback(s2)
+    odd = [(i, [i, ("b" if i % 2 else "a") * 300]) for i in range(1, 400)]
+    assert _rows(p, root) == odd
+    p.savepoint_release(s2)
+    p.savepoint_rollback(s1)
+    assert _rows(p, root) == before
+    for i in range(1, 50):
+        c.insert(i, rec.encode([i, "d" * 300]))
+    p.savepoint_release(s1)
+    p.commit()
+    p.end_read()
+    want = [(i, [i, ("d" if i < 50 else "a") * 300]) for i in range(1, 400)]
+    assert _rows(p, root) == want
+    p.close()
+    con = sqlite3.connect(path)
+    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert con.execute("select count(*), sum(length(b)) from t").fetchone() == (399, 399 * 300)
+    con.close()
+
+
+def test_statement_rollback_with_a_small_cache_as_sqlite(tmp_path: Path) -> None:
+    """The same SQL under a 10-page cache in sqlite3 and pyrite: a failing statement
+    and ROLLBACK TO undo pages the sub-journal holds."""
+    import pyrite
+
+    script = [
+        "PRAGMA cache_size = 10", "CREATE TABLE t(a INTEGER PRIMARY KEY, b UNIQUE, c)",
+        "INSERT INTO t SELECT value, value, zeroblob(500) FROM generate_series(1, 300)",
+        "BEGIN", "SAVEPOINT s", "UPDATE t SET c = zeroblob(600) WHERE a % 3 = 0",
+        "SAVEPOINT u", "DELETE FROM t WHERE a > 100",
+        "INSERT INTO t(b, c) SELECT b + 1000, c FROM t",
+        "ROLLBACK TO u", "RELEASE u",
+        "UPDATE t SET b = b + 1 WHERE a > 150",  # fails half way: UNIQUE
+        "SELECT count(*), sum(length(c)), sum(b) FROM t",
+        "ROLLBACK TO s", "UPDATE t SET c = zeroblob(10) WHERE a < 20", "COMMIT",
+        "SELECT count(*), sum(length(c)), sum(b) FROM t", "PRAGMA integrity_check",
+    ]
+    out = {}
+    for mod in (sqlite3, pyrite):
+        db = tmp_path / f"{mod.__name__}.db"
+        con = mod.connect(str(db), isolation_level=None)
+        trace = []
+        for sql in script:
+            if "generate_series" in sql:
+                con.executemany("INSERT INTO t VALUES (?, ?, zeroblob(500))",
+                                [(i, i) for i in range(1, 301)])
+                continue
+            try:
+                trace.append(con.execute(sql).fetchall())
+            except mod.Error as e:
+                trace.append((isinstance(e, mod.IntegrityError), str(e)))
+        con.close()
+        out[mod.__name__] = trace
+    assert out["pyrite"] == out["sqlite3"]

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -284,3 +285,67 @@ def test_checkpoint_modes_against_a_sqlite_reader(tmp_path: Path) -> None:
     con = sqlite3.connect(path)
     assert con.execute("pragma integrity_check").fetchone() == ("ok",)
     con.close()
+
+
+def _crash_copy(path: Path, dest: Path) -> Path:
+    """What a process crash leaves (the OS keeps every write): the database and its WAL,
+    but no live wal-index -- whoever opens it next recovers the WAL from the file."""
+    import shutil
+
+    dest.mkdir()
+    for suffix in ("", "-wal"):
+        src = Path(str(path) + suffix)
+        if src.exists():
+            shutil.copyfile(src, dest / (path.name + suffix))
+    return dest / path.name
+
+
+@pytest.mark.parametrize("retry", ["at-once", "deferred"])
+def test_failed_commit_frames_are_never_recovered(tmp_path: Path, retry: str) -> None:
+    """Pager P8 with the shared wal-index: the frames of a commit whose WAL sync failed
+    are cut off from the chain (at once, or at the next pager call when the disk still
+    fails), so sqlite3 recovering the WAL after a crash does not find the transaction."""
+    from pyrite.errors import DiskIOError
+
+    path = tmp_path / "f.db"
+    _make(path)
+    p = open_pager(path)
+    p.begin_read()
+    root = {r[1]: r[3] for r in schema_rows(p)}["t"]
+    p.end_read()
+    _insert(p, root, 1, 4)  # committed: rows 1..3
+    p.begin_write()
+    TableCursor(p, root).insert(9, rec.encode([9, "failed"]))
+    wf = p._wal_file
+    assert wf is not None
+    calls = []
+
+    class FailingSync:  # the WAL file, whose sync fails (the first time, or always)
+        def __getattr__(self, name: str) -> Any:
+            return getattr(wf, name)
+
+        def sync(self, full: bool) -> None:
+            calls.append(full)
+            if retry == "deferred" or len(calls) == 1:
+                raise DiskIOError()
+            wf.sync(full)
+
+    p._wal_file = FailingSync()  # type: ignore[assignment]
+    with pytest.raises(DiskIOError):
+        p.commit()
+    assert (p._wal_undo is None) == (retry == "at-once")
+    p._wal_file = wf
+    p.end_read()  # the deferred repair runs here
+    assert p._wal_undo is None
+    copy = _crash_copy(path, tmp_path / "crash1")
+    con = sqlite3.connect(copy)
+    assert [r[0] for r in con.execute("select a from t order by a")] == [1, 2, 3]
+    assert con.execute("pragma integrity_check").fetchone() == ("ok",)
+    con.close()
+    # the pager goes on: the next commit takes the failed one's place in the WAL
+    _insert(p, root, 4, 6)
+    copy = _crash_copy(path, tmp_path / "crash2")
+    con = sqlite3.connect(copy)
+    assert [r[0] for r in con.execute("select a from t order by a")] == [1, 2, 3, 4, 5]
+    con.close()
+    p.close()

@@ -163,10 +163,38 @@ def _bind_one(value: Any, label: str) -> Any:
     return out
 
 
+def _bind_plain(parameters: tuple[Any, ...] | list[Any]) -> list[Any] | None:
+    """The SQL values of a tuple/list of plain None/int/float/str parameters with no
+    adapter registered for those types (what _bind_one would return), or None when any
+    parameter needs the general path."""
+    if _adapters._base_types_adapted[0]:
+        return None
+    out = list(parameters)
+    for i, v in enumerate(out):
+        t = type(v)
+        if t is str:
+            if not v.isascii():
+                v.encode("utf-8")  # raises UnicodeEncodeError on lone surrogates
+        elif t is int:
+            if not _INT64_MIN <= v <= _INT64_MAX:
+                return None
+        elif t is float:
+            if v != v:
+                out[i] = None  # SQLite binds NaN as NULL
+        elif v is not None:
+            return None
+    return out
+
+
 def bind_parameters(
     param_count: int, param_names: tuple[str | None, ...], parameters: Any
 ) -> list[Any]:
     """bind_parameters(n, names, params) -> SQL values in order (CPython's rules)."""
+    t = type(parameters)
+    if (t is tuple or t is list) and len(parameters) == param_count:
+        plain = _bind_plain(parameters)
+        if plain is not None:
+            return plain
     if isinstance(parameters, (tuple, list)) or (
         not isinstance(parameters, dict) and hasattr(type(parameters), "__getitem__")
         and not isinstance(parameters, Mapping)
@@ -223,6 +251,17 @@ def serialized(method: _F) -> _F:
 
     return cast(_F, locked)
 
+_CONNECTION: list[type] = []  # pyrite.api.connection.Connection, once imported
+
+
+def _connection_class() -> type:
+    if not _CONNECTION:
+        from pyrite.api.connection import Connection
+
+        _CONNECTION.append(Connection)
+    return _CONNECTION[0]
+
+
 class Cursor:
     """Cursor(connection): DB-API cursor over one pyrite connection."""
 
@@ -230,11 +269,9 @@ class Cursor:
     row_factory: Callable[[Any, tuple[Any, ...]], Any] | None
 
     def __init__(self, connection: Connection, /) -> None:
-        from pyrite.api.connection import Connection
-
         if getattr(self, "_locked", False):
             raise ProgrammingError("Recursive use of cursors not allowed.")
-        if not issubclass(type(connection), Connection):
+        if not issubclass(type(connection), _connection_class()):
             raise TypeError(
                 "Cursor() argument 1 must be sqlite3.Connection, "
                 f"not {arg_type_name(connection)}"
@@ -297,29 +334,34 @@ class Cursor:
             self._stmt = st
             self._converters = None
             session = con._session
-            for params in param_sets:
-                if st.stmt is None:
-                    continue
-                stmt = st.stmt
-                stmt.reset()
-                values = bind_parameters(stmt.param_count, tuple(stmt.param_names), params)
-                stmt.bind(values)
-                st.in_use = True
-                if con._trace is not None:
-                    con._trace_statement(sql, stmt, values)
-                row = con._step(stmt)
-                if self.description is None and stmt.column_names:
-                    self.description = self._build_description(stmt.column_names)
-                if self._converters is None:
-                    self._converters = self._build_converters()
-                if row is None:
-                    if st.is_dml:
-                        self.rowcount += session.changes
+            stmt = st.stmt
+            if stmt is not None:
+                count = stmt.param_count
+                names = tuple(stmt.param_names)
+                is_dml = st.is_dml
+                for params in param_sets:
                     stmt.reset()
-                    st.in_use = False
-                    self._next_row = None
-                else:
-                    self._next_row = row
+                    values = bind_parameters(count, names, params)
+                    stmt.bind(values)
+                    st.in_use = True
+                    if con._trace is not None:
+                        con._trace_statement(sql, stmt, values)
+                    row = stmt.step()
+                    if self.description is None and stmt.column_names:
+                        self.description = self._build_description(stmt.column_names)
+                    if self._converters is None:
+                        self._converters = self._build_converters()
+                    if row is None:
+                        if is_dml:
+                            self.rowcount += session.changes
+                        stmt.reset()
+                        st.in_use = False
+                        self._next_row = None
+                    else:
+                        self._next_row = row
+            else:
+                for _ in param_sets:
+                    pass
             if st.stmt is None or self._next_row is None:
                 self._reset_statement()
             if not multiple:

@@ -410,6 +410,9 @@ class Shell:
         """The SqlError for a module exception; a failure while fetching is always a step error."""
         guessed, code, offset = self._classify(exc)
         phase = phase or guessed
+        if offset > 0 and getattr(self.module, "__name__", "") == "pyrite":
+            # pyrite's offsets count characters of the statement; SQLite's count bytes
+            offset = len(rest[:offset].encode("utf-8", "surrogateescape"))
         detail = str(exc)
         if code > 1:
             detail += f" ({code})"

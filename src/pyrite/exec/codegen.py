@@ -66,6 +66,8 @@ class Src:
     indexes: list[Index] | None = None  # NOT INDEXED / INDEXED BY restrict the choice
     cross: bool = False  # joined by CROSS JOIN: the join order stays as written
     outer_kind: str = ""  # "RIGHT" or "FULL": the second of two FROM items
+    full_row: bool = False  # the row holds VIRTUAL generated columns (else computed on read)
+    tvf: Any = None  # a table-valued function: (tablefunc.TableFunc, argument exprs)
 
 
 @dataclass(eq=False)
@@ -190,6 +192,7 @@ class Compiler:
         self.hash_col_name = ""
         self.minmax_scan = False
         self.or_children: list[str] = []
+        self.deferred_out: tuple[str, str] | None = None  # see _gen_core (ORDER BY)
 
     # ---- constants and names
 
@@ -245,7 +248,8 @@ class Compiler:
                 elif len(unmerged) == 0:
                     hits = hits[:1]
                 else:
-                    raise errors.OperationalError(f"ambiguous column name: {ref.column}")
+                    raise errors.OperationalError(f"ambiguous column name: {ref.column}").at(
+                        ref.pos)
             if hits:
                 for c in crossed:
                     c.correlated = True
@@ -277,8 +281,41 @@ class Compiler:
         if i == -1 or (src.ipk is not None and i == src.ipk):
             assert src.kvar is not None
             return src.kvar
+        if src.table is not None and not src.full_row and src.table.columns[i].virtual:
+            return self.generated_read(scope, src, i)
         src.used.add(i)
         return f"{src.rvar}[{i}]"
+
+    def generated_loop_check(self) -> None:
+        """Raise the `generated column loop` a generated_read met, if any."""
+        name = self.__dict__.pop("_gen_loop", None)
+        if name is not None:
+            raise errors.OperationalError(f'generated column loop on "{name}"')
+
+    def generated_read(self, scope: Scope, src: Src, i: int) -> str:
+        """A VIRTUAL generated column of a row read from the table: its expression
+        over the same row, with the column's affinity (NULL on a LEFT JOIN's NULL row)."""
+        t = src.table
+        assert t is not None
+        col = t.columns[i]
+        assert col.generated is not None
+        busy: set[tuple[int, int]] = self.__dict__.setdefault("_gen_busy", set())
+        key = (id(t), i)
+        if key in busy:
+            # reported when the statement's sources are finished: as in SQLite, the
+            # last loop met while compiling names the column (sqlite3ErrorMsg)
+            self.__dict__["_gen_loop"] = col.name
+            return "None"
+        busy.add(key)
+        try:
+            code = self.ex(col.generated, Scope([src], None, scope.func))
+        finally:
+            busy.discard(key)
+        if col.affinity != AFF_BLOB:
+            code = f"apply_affinity({code}, {self.const(V.Affinity(col.affinity))})"
+        if src.left or any(x.outer_kind for x in scope.srcs):
+            code = f"(None if {src.rvar} is NULLROW else {code})"
+        return code
 
     # ---- affinity and collation of expressions
 
@@ -333,7 +370,11 @@ class Compiler:
 
     def ex(self, e: ast.Expr, sc: Scope) -> str:
         m = getattr(self, "_ex_" + type(e).__name__)
-        return m(e, sc)  # type: ignore[no-any-return]
+        try:
+            return m(e, sc)  # type: ignore[no-any-return]
+        except errors.OperationalError as x:
+            locate(x, e)
+            raise
 
     def _ex_Literal(self, e: ast.Literal, sc: Scope) -> str:
         if e.value is None:
@@ -404,6 +445,20 @@ class Compiler:
             return self.ex(e, sc)
         if isinstance(e, ast.Literal):
             return self._ex_Literal(ast.Literal(V.apply_affinity(e.value, V.Affinity(aff))), sc)
+        if isinstance(e, ast.Param):
+            # a parameter converts once per run, at the top of main(), not once per row
+            owned: tuple[list[str], dict[tuple[int, int], str]] | None = getattr(
+                self, "_param_convs", None)
+            if owned is None or owned[0] is not self.main_pre:
+                owned = (self.main_pre, {})
+                self._param_convs = owned
+            name = owned[1].get((e.number, aff))
+            if name is None:
+                name = owned[1][(e.number, aff)] = self.fresh("pa")
+                self.main_pre.append(f"{name} = apply_affinity(P[{e.number - 1}], "
+                                     f"{self.const(V.Affinity(aff))}) "
+                                     f"if len(P) >= {e.number} else None")
+            return name
         return f"apply_affinity({self.ex(e, sc)}, {self.const(V.Affinity(aff))})"
 
     def _ex_Binary(self, e: ast.Binary, sc: Scope) -> str:
@@ -425,7 +480,7 @@ class Compiler:
         if op in ARITH_HELPERS:
             return f"{ARITH_HELPERS[op]}({self.ex(e.left, sc)}, {self.ex(e.right, sc)})"
         if op in ("->", "->>"):
-            return self._call_function(ast.FunctionCall("json_extract" if op == "->>" else "->",
+            return self._call_function(ast.FunctionCall(op,
                                                         (e.left, e.right)), sc)
         raise errors.OperationalError(f"unsupported operator: {op}")
 
@@ -497,6 +552,8 @@ class Compiler:
             self.plan_close(op, f"USING INDEX {via} FOR IN-OPERATOR")
         else:
             self.plan_close(op, f"CORRELATED LIST SUBQUERY {n}" if info.correlated else None)
+        if via is not None and getattr(self, "live_in", False):
+            return f"{info.fname}()", info  # UPDATE's SET: SQLite probes the live index
         rows = self._cached_rows(info, sc)
         if not info.correlated and not self.no_cache:
             memo[key] = (rows, info)
@@ -641,8 +698,10 @@ class Compiler:
         self.main_pre.append(f"{cache} = []")
         return f"({cache}[0] if {cache} else cached({cache}, lambda: first_value({info.fname}())))"
 
-    def _ex_Case(self, e: ast.Case, sc: Scope) -> str:
-        out = self.ex(e.else_, sc) if e.else_ is not None else "None"
+    def _ex_Case(self, e: ast.Case, sc: Scope, json_arg: bool = False) -> str:
+        """json_arg: the CASE is an argument of a JSON function (json_arg)."""
+        val = self.json_arg if json_arg else self.ex
+        out = val(e.else_, sc) if e.else_ is not None else "None"
         if e.operand is not None:
             t = self.fresh("t")
             base = self.ex(e.operand, sc)
@@ -655,14 +714,14 @@ class Compiler:
                 tc = t if conv_t is None else \
                     f"apply_affinity({t}, {self.const(V.Affinity(conv_t))})"
                 coll = self.coll_arg(self.cmp_coll(e.operand, w, sc))
-                tv = self.ex(then, sc)
+                tv = val(then, sc)
                 out = f"({tv} if sql_eq({tc}, {wv}{coll}) == 1 else {out})"
                 first = False
             del first
             return f"(lambda {t}: {out})({base})" if self._uses_closure_safe() else \
                 f"case_eval({base}, lambda {t}: {out})"
         for w, then in reversed(e.whens):
-            out = f"({self.ex(then, sc)} if {self.cond(w, sc)} else {out})"
+            out = f"({val(then, sc)} if {self.cond(w, sc)} else {out})"
         return out
 
     def _uses_closure_safe(self) -> bool:
@@ -699,11 +758,18 @@ class Compiler:
             raise errors.OperationalError(f"misuse of aggregate: {e.name}()")
         return self._call_function(e, sc)
 
-    def _call_function(self, e: ast.FunctionCall, sc: Scope) -> str:
+    def _call_function(self, e: ast.FunctionCall, sc: Scope, tagged: bool = False) -> str:
+        """tagged: the call is an argument of a JSON function (json_arg)."""
         name = e.name.lower()
         if len(e.args) > self.env.max_function_args:
             raise errors.OperationalError(f"too many arguments on function {e.name}")
-        args = [self.ex(a, sc) for a in e.args]
+        found = self.env.lookup_function(name, len(e.args))
+        jf = _functions().json if found is not None else None
+        if (jf is not None and jf.is_json_consumer(found[0])) or (
+                tagged and name in ("coalesce", "ifnull", "iif")):
+            args = [self.json_arg(a, sc) for a in e.args]
+        else:
+            args = [self.ex(a, sc) for a in e.args]
         n = len(args)
         if name in ("coalesce", "ifnull"):
             if n < 2 or (name == "ifnull" and n != 2):
@@ -736,7 +802,40 @@ class Compiler:
                     break
             carg = self.coll_arg(fcoll)
             return f"{self.const(fn)}({carg[2:] or 'None'}, {', '.join(args)})"
+        if tagged and jf is not None:
+            fn = jf.JSON_TAGGED.get(fn, fn)
         return f"{self.const(fn)}({', '.join(args)})"
+
+    def json_arg(self, a: ast.Expr, sc: Scope) -> str:
+        """An argument of a built-in JSON function: the value of a JSON function
+        written there keeps SQLite's JSON subtype (functions/json.py)."""
+        inner = a
+        while isinstance(inner, (ast.Unary, ast.Collate)):
+            if isinstance(inner, ast.Unary):
+                if inner.op != "+":
+                    return self.ex(a, sc)
+                inner = inner.operand
+            else:
+                if inner.collation.upper() not in self.env.collations:
+                    raise errors.OperationalError(f"no such collation sequence: {inner.collation}")
+                inner = inner.expr
+        if isinstance(inner, ast.Case):
+            return self._ex_Case(inner, sc, True)
+        if isinstance(inner, ast.Binary) and inner.op == "->":
+            return self._call_function(ast.FunctionCall("->", (inner.left, inner.right)), sc, True)
+        if isinstance(inner, ast.FunctionCall):
+            jf = _functions().json
+            if inner.over is None and not self.is_aggregate(inner):
+                return self._call_function(inner, sc, True)
+            if inner.name.lower() in jf.JSON_GROUP_NAMES and self.env.user_aggregate(
+                    inner.name.lower(), len(inner.args)) is None:
+                return f"{self.const(jf.JsonText)}({self.ex(inner, sc)})"
+        if isinstance(inner, ast.ColumnRef):
+            from pyrite.exec import tablefunc as TF
+            tagged = TF.json_arg(self, inner, sc)
+            if tagged is not None:
+                return tagged
+        return self.ex(a, sc)
 
     def is_aggregate(self, e: ast.FunctionCall) -> bool:
         if e.over is not None:
@@ -756,10 +855,29 @@ class Compiler:
                 return f"({self.cond(e.left, sc)} and {self.cond(e.right, sc)})"
             if e.op == "OR":
                 return f"({self.cond(e.left, sc)} or {self.cond(e.right, sc)})"
+            if e.op in ("<", "<=", ">", ">=", "="):
+                return self._cmp_cond(e, sc)
             return self.ex(e, sc)
+        if isinstance(e, ast.Between) and not e.negated:
+            return (f"({self._cmp_cond(ast.Binary('>=', e.expr, e.low), sc)} and "
+                    f"{self._cmp_cond(ast.Binary('<=', e.expr, e.high), sc)})")
         if isinstance(e, (ast.IsNull, ast.Like, ast.InList, ast.InSelect, ast.Exists, ast.Between)):
             return self.ex(e, sc)
         return f"truth({self.ex(e, sc)})"
+
+    def _cmp_cond(self, e: ast.Binary, sc: Scope) -> str:
+        """A comparison as a WHERE condition: values of one type (not NULL) compare as
+        Python compares them, which is SQLite's order for two ints, two reals, two
+        texts under BINARY or two blobs; anything else goes to the helper."""
+        a, b = self._cmp_operands(e.left, e.right, sc)
+        coll = self.coll_arg(self.cmp_coll(e.left, e.right, sc))
+        if coll:
+            return self.ex(e, sc)
+        x, y = self.fresh("x"), self.fresh("y")
+        if e.op == "=":
+            return f"(({x} := {a}) is not None and ({y} := {b}) is not None and {x} == {y})"
+        return (f"({x} {e.op} {y} if type({x} := {a}) is type({y} := {b}) and {x} is not None "
+                f"else {CMP_HELPERS[e.op]}({x}, {y}))")
 
     # ---- aggregates in an expression tree
 
@@ -859,8 +977,12 @@ class Compiler:
         order = sel.order_by
         if isinstance(body, ast.SelectCore):
             self.has_limit = sel.limit is not None
+            self.__dict__.setdefault("core_limits", {})[id(body)] = (body, sel.limit)
+            self.deferred_out = None
             info, keyed, specs = self.gen_core(body, parent, host, order)
+            deferred, self.deferred_out = self.deferred_out, None
         else:
+            deferred = None
             info = self.gen_compound(body, parent, host, bool(order))
             keyed = False
             specs = self.compound_order_specs(order, info) if order else ()
@@ -876,7 +998,9 @@ class Compiler:
                 off0 = self.ex(sel.offset, lsc) if sel.offset is not None else "0"
                 lk = f"topk_limit({lim0}, {off0})"
             f.emit(0, f"rows = sort_iter({info.fname}(), {self.const(specs)}, {lk})")
-            if keyed:
+            if keyed and deferred is not None:
+                f.emit(0, f"rows = ({deferred[1]} for {deferred[0]}, *_ in rows)")
+            elif keyed:
                 f.emit(0, "rows = (r[0] for r in rows)")
             src = "rows"
         else:
@@ -1056,7 +1180,8 @@ class Compiler:
                 return Src(alias if leaf.alias else leaf.name, [c.name for c in t.columns],
                            [c.affinity for c in t.columns], [None] * 5,
                            [c.decl_type for c in t.columns], rv, "k" + rv[1:], table=t)
-            raise errors.OperationalError(f"no such table: {leaf.name}")
+            from pyrite.exec import tablefunc as TF
+            return TF.make_source(self, leaf.schema, leaf.name, (), leaf.alias)
         if isinstance(leaf, ast.SubqueryRef):
             label = leaf.alias or f"(subquery-{self.sel_no(leaf.select)})"
             op, co = self.from_open(label)
@@ -1064,9 +1189,11 @@ class Compiler:
             self.plan_close(op)
             src = self.rows_source(leaf.alias or "", info.names, info, f, materialize, co)
             src.label = label
+            self.__dict__.setdefault("sub_rows", {})[id(src)] = (src, self.select_log_rows(leaf.select))
             return src
         if isinstance(leaf, ast.TableFunctionRef):
-            raise errors.OperationalError(f"no such table: {leaf.name}")
+            from pyrite.exec import tablefunc as TF
+            return TF.make_source(self, leaf.schema, leaf.name, leaf.args, leaf.alias, call=True)
         raise errors.OperationalError("unsupported FROM item")
 
     def flatten_select(self, sel: ast.Select) -> ast.Select | None:
@@ -1244,6 +1371,8 @@ class Compiler:
                     for i, n in enumerate(src.colnames):
                         if rc.table is None and i in src.merged:
                             continue
+                        if src.tvf is not None and i >= len(src.tvf[0].columns):
+                            break  # HIDDEN columns of a table-valued function
                         out.append((ast.ColumnRef(None, src.name, n) if src.name else
                                     ast.ColumnRef(None, None, n), n, src.decltypes[i]))
                 if rc.table is not None and not matched:
@@ -1307,9 +1436,10 @@ class Compiler:
                 src.outer_kind = kind
             terms = conjuncts(on)
             if natural or using:
-                names = list(using) if using else [
-                    n for n in src.colnames if any(
-                        n.lower() in (m.lower() for m in s.colnames) for s in sc.srcs)]
+                names = list(using) if using else [  # NATURAL: HIDDEN columns left out
+                    n for n in src.colnames[:_visible(src)] if any(
+                        n.lower() in (m.lower() for m in s.colnames[:_visible(s)])
+                        for s in sc.srcs)]
                 for n in names:
                     left_src = None
                     for s in sc.srcs:
@@ -1342,7 +1472,8 @@ class Compiler:
             probe: list[ast.FunctionCall] = []
             self.collect_aggs(w, probe)
             if probe:
-                raise errors.OperationalError(f"misuse of aggregate: {probe[0].name}()")
+                raise errors.OperationalError(f"misuse of aggregate: {probe[0].name}()").at(
+                    probe[0].pos)
         for g in core.group_by:
             probe = []
             self.collect_aggs(g, probe)
@@ -1369,7 +1500,8 @@ class Compiler:
                                core.having, [t.expr for t in order], on_terms,
                                list(core.windows)])
         self.order_hint = self.order_want(core, sc, cols, order, grouped)
-        level = self.gen_loops(sc, f, self.or_to_in(core.where), on_terms)
+        level = self.gen_loops(sc, f, self.transitive_terms(self.or_to_in(core.where), on_terms, sc),
+                               on_terms)
         order_done = self.order_done
         group_done = order_done and self.order_hint is not None and self.order_hint[0] == "group"
         distinct_done = order_done and self.order_hint is not None \
@@ -1443,7 +1575,22 @@ class Compiler:
             f.emit(level, "if dk in seen: continue")
             f.emit(level, "seen.add(dk)")
             out = row
-        if keyed:
+        deferred: tuple[str, str] | None = None
+        src0 = sc.srcs[0] if len(sc.srcs) == 1 else None
+        plain = set() if src0 is None else {f"{src0.rvar}[{i}]" for i in range(len(src0.colnames))}
+        if src0 is not None and src0.kvar:
+            plain.add(src0.kvar)
+        if keyed and not core.distinct and not grouped and not wins and not sc.splits \
+                and src0 is not None and src0.table is not None and cols \
+                and all(isinstance(e, ast.ColumnRef) and self.ex(e, sc) in plain
+                        for e, _, _ in cols):
+            # Output of plain columns is built after the sort, only for the rows kept
+            # (a LIMIT keeps few): the loop yields the row and its sort keys.
+            snap = f"({src0.rvar}, {src0.kvar or 'None'})"
+            deferred = (f"({src0.rvar}, {src0.kvar or '_k'})", out)
+            keys = [self.ex(cols[pos][0] if pos >= 0 else e, sc) for pos, e in order_exprs]
+            f.emit(level, f"yield ({snap}, {', '.join(keys)},)")
+        elif keyed:
             row = self.fresh("o")
             f.emit(level, f"{row} = {out}")
             keys = []
@@ -1455,12 +1602,14 @@ class Compiler:
         self.close_splits(f, sc)
         self.finish_sources(sc)
         host.nest(f)
+        self.deferred_out = deferred
         names = [n for _, n, _ in cols]
         decls = [d for _, _, d in cols]
         affs = [self.aff(e, sc) for e, _, _ in cols]
         return SelInfo(fname, names, decls, affs, sc.correlated), keyed, tuple(specs)
 
     def finish_sources(self, sc: Scope) -> None:
+        self.generated_loop_check()
         for src in sc.srcs:
             if src.table is not None:
                 ph = f"@{src.rvar}@"
@@ -1489,7 +1638,7 @@ class Compiler:
                     if x.table is None and x.column.lower() in sc.aliases:
                         return None
                     raise errors.OperationalError(
-                        f"no such column: {x.table + '.' if x.table else ''}{x.column}")
+                        f"no such column: {x.table + '.' if x.table else ''}{x.column}").at(x.pos)
                 if r[0] is sc:
                     out.add(sc.srcs.index(r[1]))
             elif isinstance(x, ast.FunctionCall) and self.is_aggregate(x):
@@ -1618,7 +1767,8 @@ class Compiler:
             mark = len(self.plan.lines)
             it, desc = self.access_path(src, i, sc, usable)
             decoded = src.table is None or self.path_decoded
-            if i > 0 and (desc.startswith("SCAN") or not self._depends(it, sc.srcs[:i])):
+            if i > 0 and src.tvf is None and (desc.startswith("SCAN")
+                                              or not self._depends(it, sc.srcs[:i])):
                 it, decoded, hashed = self.prebuild(src, i, sc, f, usable, srcsets,
                                                     None if desc.startswith("SCAN") else it,
                                                     decoded and src.table is not None)
@@ -1629,8 +1779,8 @@ class Compiler:
                 else:
                     placed[i] = [t for t in placed[i] if id(t) not in done]
                 if hashed:
-                    desc = (f"SEARCH {desc.split(' ')[1]} USING AUTOMATIC COVERING INDEX "
-                            f"({hashed}=?)")
+                    desc = (f"SEARCH {desc.split(' ')[1]} USING AUTOMATIC "
+                            f"{'PARTIAL ' if self.auto_partial else ''}COVERING INDEX ({hashed}=?)")
             self.plan_add_scan(src, desc + (" LEFT-JOIN" if src.left and src.outer_kind != "RIGHT"
                                             else ""), mark)
             if src.outer_kind and n == 2:
@@ -1721,6 +1871,11 @@ class Compiler:
                     f.emit(level + 2, f"if not {self.cond(t, sc)}: continue")
                 f.emit(level + 2, f"{mv} = True")
                 level += 1
+            elif src.table is not None and not decoded and it.startswith("iter_table("):
+                # a whole-table scan: rows come decoded (and kept per page, cursor.scan_rows)
+                f.emit(level, f"for {kv}, {src.rvar} in scan_rows{it[10:]}:")
+                level += 1
+                f.emit(level, self.pad_line(src))
             elif src.table is not None and not decoded:
                 f.emit(level, f"for {kv}, p{src.rvar} in {it}:")
                 level += 1
@@ -1737,49 +1892,38 @@ class Compiler:
         return level
 
     def reorder(self, sc: Scope, where: ast.Expr | None, on_terms: list[list[ast.Expr]]) -> None:
-        """Join order for inner joins by estimated cost (planner/cost.py): every
-        order of up to six sources is costed, larger joins are ordered greedily."""
-        import itertools
-
+        """Join order for inner joins, SQLite's way (where.c): each source gets its
+        candidate loops (full scan, rowid and index searches, automatic indexes)
+        costed in LogEst by planner/cost.py, and the path solver picks the order."""
         terms = conjuncts(where) + [t for ts in on_terms for t in ts]
-        tinfo = [(t, self.term_sources(t, sc)) for t in terms]
         n = len(sc.srcs)
-
-        def order_cost(order: list[int], limit: float) -> float:
-            loops = []
-            placed: set[int] = set()
-            outer = 1.0
-            total = 0.0
-            for j in order:
-                c = self.loop_cost(j, placed, sc, tinfo, outer)
-                loops.append(c)
-                total += c.setup + outer * c.run
-                if total >= limit:
-                    return total
-                outer *= max(c.rows, 1.0)
-                placed.add(j)
-            return total
-
-        best = list(range(n))
-        if n <= 6:
-            best_cost = order_cost(best, float("inf"))
-            for perm in itertools.permutations(range(n)):
-                c = order_cost(list(perm), best_cost)
-                if c < best_cost * 0.999:
-                    best, best_cost = list(perm), c
-        else:
-            chosen: list[int] = []
-            outer = 1.0
-            while len(chosen) < n:
-                cands = [j for j in range(n) if j not in chosen]
-                costs = [(self.loop_cost(j, set(chosen), sc, tinfo, outer), j) for j in cands]
-                lc, j = min(costs, key=lambda x: (x[0].setup + outer * x[0].run, x[1]))
-                chosen.append(j)
-                outer *= max(lc.rows, 1.0)
-            best = chosen
+        wterms, cons = self.where_terms(sc, terms)
+        loops: list[COST.WhereLoop] = []
+        for j in range(n):
+            self.where_loops(j, sc, wterms, cons, loops)
+        info = self.__dict__.get("order_info")
+        n_order, distinct, limit = (info[1], info[2], info[3]) if info is not None \
+            and info[0] is sc else (0, False, None)
+        path = COST.solve(loops, n, n_order, distinct, limit)
+        if len(path) != n:
+            return
+        kinds: dict[int, tuple[Src, str, str | None]] = self.__dict__.setdefault("loop_kinds", {})
+        for lp in path:
+            kinds[id(sc.srcs[lp.tab])] = (sc.srcs[lp.tab], lp.kind, lp.index)
+        best = [lp.tab for lp in path]
         if best != list(range(n)):
             sc.srcs[:] = [sc.srcs[j] for j in best]
             on_terms[:] = [on_terms[j] for j in best]
+
+    def loop_kind(self, src: Src) -> str | None:
+        """The kind of loop the join-order solver chose for src (cost.WhereLoop.kind)."""
+        got = self.__dict__.get("loop_kinds", {}).get(id(src))
+        return got[1] if got is not None and got[0] is src else None
+
+    def loop_index(self, src: Src) -> str | None:
+        """The index of the search the join-order solver chose for src, if any."""
+        got = self.__dict__.get("loop_kinds", {}).get(id(src))
+        return got[2] if got is not None and got[0] is src and got[1] == "index" else None
 
     def stat1(self) -> dict[tuple[str, str | None], list[float]]:
         """sqlite_stat1 rows by (table, index) (lower case), read once per statement."""
@@ -1817,96 +1961,503 @@ class Compiler:
             v = next((x for (tn, ix), x in st.items() if tn == name), None)
         return v[0] if v else COST.DEFAULT_ROWS
 
-    def index_eq_rows(self, idx: Index, k: int) -> float:
-        v = self.stat1().get((idx.table.lower(), idx.name.lower()))
-        if v is not None and len(v) > k:
-            return v[k]
-        if idx.unique and k >= len(idx.columns):
-            return 1.0
-        return max(COST.DEFAULT_EQ_ROWS - (k - 1), 1.0)
+    def _col_aff(self, sc: Scope, k: int, c: int) -> int | None:
+        return AFF_INTEGER if c < 0 else sc.srcs[k].affs[c]
 
-    def loop_cost(self, j: int, placed: set[int], sc: Scope,
-                  tinfo: list[tuple[ast.Expr, set[int] | None]], outer: float) -> COST.LoopCost:
-        """The cheapest way to read source j once the sources in `placed` are bound."""
-        src = sc.srcs[j]
-        n = self.table_rows(src)
-        eqs: set[int] = set()
-        joined_eq = False
-        rng: dict[int, int] = {}
-        n_eq_terms = n_other = 0
-        usable = placed | {j}
-        eq_terms: list[int] = []
-        rng_terms: list[int] = []
-        for t, srcs in tinfo:
-            if srcs is None or j not in srcs or not srcs <= usable:
-                continue
-            col: int | None = None
-            kind = ""
-            other: set[int] | None = None
-            if isinstance(t, _ColEq):
-                if t.rs is src and sc.srcs.index(t.ls) in placed:
-                    col, kind, other = (-1 if t.ri == src.ipk else t.ri), "=", {0}
-                elif t.ls is src and sc.srcs.index(t.rs) in placed:
-                    col, kind, other = (-1 if t.li == src.ipk else t.li), "=", {0}
-            elif isinstance(t, ast.Binary) and t.op in ("=", "<", "<=", ">", ">=", "IS"):
+    def _col_ref(self, sc: Scope, k: int, c: int) -> ast.ColumnRef:
+        src = sc.srcs[k]
+        if c < 0:
+            c = src.ipk if src.ipk is not None else -1
+        return ast.ColumnRef(None, src.name, src.colnames[c] if c >= 0 else "rowid")
+
+    def transitive_terms(self, where: ast.Expr | None, on_terms: list[list[ast.Expr]],
+                         sc: Scope) -> ast.Expr | None:
+        """WHERE plus the terms SQLite's planner reaches through column equivalences
+        (whereScanNext, WO_EQUIV): with `A.x = B.y`, a constraint on A.x against a
+        constant or a third table constrains B.y too. The derived terms are redundant
+        filters; the cost model gives them no weight of their own (SQLite's are
+        virtual), but an index may use them."""
+        self.derived_ids: set[int] = set()
+        if len(sc.srcs) < 2 or any(x.left or x.cross or x.outer_kind for x in sc.srcs) \
+                or not any(x.table is not None for x in sc.srcs):
+            return where
+        terms = conjuncts(where) + [t for ts in on_terms for t in ts]
+        parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+        def find(x: tuple[int, int]) -> tuple[int, int]:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        linked: set[frozenset[tuple[int, int]]] = set()
+        for t in terms:
+            pair = self._equivalence(t, sc)
+            if pair is not None:
+                a, b = pair
+                parent.setdefault(a, a)
+                parent.setdefault(b, b)
+                parent[find(a)] = find(b)
+                linked.add(frozenset(pair))
+        if not parent:
+            return where
+        classes: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for member in parent:
+            classes.setdefault(find(member), []).append(member)
+
+        def nameable(m: tuple[int, int]) -> bool:
+            src = sc.srcs[m[0]]
+            if not src.name or sum(1 for x in sc.srcs if x.name.lower() == src.name.lower()) > 1:
+                return False
+            return m[1] >= 0 or src.ipk is not None or not any(
+                c.lower() in ROWID_NAMES for c in src.colnames)
+        derived: list[ast.Expr] = []
+
+        def add(e: ast.Expr) -> None:
+            derived.append(e)
+            self.derived_ids.add(id(e))
+
+        for t in terms:
+            # col op constant, col IN (constants), col BETWEEN constants
+            col: ast.Expr | None = None
+            if isinstance(t, ast.Binary) and t.op in ("=", "<", "<=", ">", ">="):
                 for x, y in ((t.left, t.right), (t.right, t.left)):
-                    c = self._own_col(x, src, sc)
-                    ys = self.term_sources(y, sc) if c is not None else None
-                    if c is not None and ys is not None and j not in ys:
-                        col, kind, other = c, ("=" if t.op in ("=", "IS") else "<"), ys
+                    if self._col_of(x, sc) is not None and not isinstance(y, ast.Collate) \
+                            and not has_subquery(y) and self.term_sources(y, sc) == set():
+                        col = x
                         break
-            elif isinstance(t, ast.InList) and not t.negated:
-                c = self._own_col(t.expr, src, sc)
-                if c is not None:
-                    col, kind, other = c, "in", set()
-            elif isinstance(t, ast.Between) and not t.negated:
-                c = self._own_col(t.expr, src, sc)
-                if c is not None:
-                    col, kind, other = c, "<<", set()
-            elif isinstance(t, ast.IsNull) and not t.negated:
-                c = self._own_col(t.expr, src, sc)
-                if c is not None:
-                    col, kind, other = c, "=", set()
+            elif isinstance(t, (ast.InList, ast.Between)) and not t.negated \
+                    and not has_subquery(t) and self._col_of(t.expr, sc) is not None:
+                rest = t.items if isinstance(t, ast.InList) else (t.low, t.high)
+                if all(self.term_sources(x, sc) == set() for x in rest) and rest:
+                    col = t.expr
             if col is None:
-                if isinstance(t, ast.Binary) and t.op in ("=", "IS"):
-                    n_eq_terms += 1
-                else:
-                    n_other += 1
                 continue
-            if kind in ("=", "in"):
-                eqs.add(col)
-                eq_terms.append(col)
-                if other:
-                    joined_eq = True
+            kc = self._col_of(col, sc)
+            assert kc is not None
+            if kc not in parent:
+                continue
+            for other in classes[find(kc)]:
+                if other == kc or not nameable(other):
+                    continue
+                ref = self._col_ref(sc, *other)
+                if isinstance(t, ast.Binary):
+                    add(ast.Binary(t.op, ref, t.right) if t.left is col
+                        else ast.Binary(t.op, t.left, ref))
+                elif isinstance(t, ast.InList):
+                    add(ast.InList(ref, t.items, False))
+                elif isinstance(t, ast.Between):
+                    add(ast.Between(ref, t.low, t.high, False))
+        for members in classes.values():
+            # a third table joins through the class: A.x = B.y, A.x = C.z give B.y = C.z
+            for m1 in members:
+                for m2 in members:
+                    if m1 < m2 and m1[0] != m2[0] and frozenset((m1, m2)) not in linked \
+                            and nameable(m1) and nameable(m2):
+                        add(ast.Binary("=", self._col_ref(sc, *m1), self._col_ref(sc, *m2)))
+        out = where
+        for e in derived:
+            out = e if out is None else ast.Binary("AND", out, e)
+        self.derived_keep = derived  # the ids above stay valid while the statement compiles
+        return out
+
+    def _equivalence(self, t: ast.Expr, sc: Scope) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The two columns of `A.x = B.y` when it makes them interchangeable in
+        constraints (termIsEquivalence: same or both numeric affinity, one collation)."""
+        if isinstance(t, _ColEq):
+            a = (sc.srcs.index(t.ls), -1 if t.li == t.ls.ipk else t.li)
+            b = (sc.srcs.index(t.rs), -1 if t.ri == t.rs.ipk else t.ri)
+        elif isinstance(t, ast.Binary) and t.op == "=":
+            ac, bc = self._col_of(t.left, sc), self._col_of(t.right, sc)
+            if ac is None or bc is None:
+                return None
+            a, b = ac, bc
+        else:
+            return None
+        if a == b:
+            return None
+        fa, fb = self._col_aff(sc, *a), self._col_aff(sc, *b)
+        if fa != fb and not (fa in NUMERIC_AFFS and fb in NUMERIC_AFFS):
+            return None
+        ca = (sc.srcs[a[0]].colls[a[1]] if a[1] >= 0 else None) or "BINARY"
+        cb = (sc.srcs[b[0]].colls[b[1]] if b[1] >= 0 else None) or "BINARY"
+        if ca.upper() != cb.upper():
+            return None
+        return a, b
+
+    def _col_of(self, e: ast.Expr, sc: Scope) -> tuple[int, int] | None:
+        """(source position, column) when e is a plain column of this scope (-1 = rowid)."""
+        if not isinstance(e, ast.ColumnRef):
+            return None
+        try:
+            r = self.resolve(e, sc)
+        except errors.Error:
+            return None
+        if r is None or r[0] is not sc:
+            return None
+        src, c = r[1], r[2]
+        return sc.srcs.index(src), (-1 if c >= 0 and c == src.ipk else c)
+
+    def where_terms(self, sc: Scope, terms: list[ast.Expr]
+                    ) -> tuple[list[COST.WTerm], list[COST.Constraint]]:
+        """The WHERE/ON conjuncts as the loop estimates see them (exprAnalyze): per
+        term the sources it reads, and the index constraints it offers each source."""
+        n = len(sc.srcs)
+        every = (1 << n) - 1
+        wterms: list[COST.WTerm] = []
+        cons: list[COST.Constraint] = []
+
+        def mask(s: set[int] | None) -> int:
+            return every if s is None else sum(1 << k for k in s)
+
+        def small_int(e: ast.Expr) -> bool:
+            if isinstance(e, ast.Unary) and e.op == "-":
+                e = e.operand
+            return isinstance(e, ast.Literal) and type(e.value) is int and -1 <= e.value <= 1
+
+        def constant(e: ast.Expr) -> bool:
+            if isinstance(e, ast.Unary) and e.op in ("-", "+"):
+                e = e.operand
+            return isinstance(e, (ast.Literal, ast.Param))
+
+        derived: set[int] = getattr(self, "derived_ids", set())
+        # The constant propagation (select.c propagateConstants): a column held to a
+        # constant by `col = value` counts as that constant in the other terms.
+        fixed: dict[tuple[int, int], int] = {}
+        for ti, t in enumerate(terms):
+            if id(t) in derived or not (isinstance(t, ast.Binary) and t.op == "="):
+                continue
+            for x, y in ((t.right, t.left), (t.left, t.right)):
+                xc = self._col_of(x, sc)
+                if xc is not None and xc not in fixed and constant(y) \
+                        and self._col_aff(sc, *xc) not in (None, AFF_BLOB) \
+                        and (self.cmp_coll(x, y, sc) or "BINARY") == "BINARY":
+                    fixed[xc] = ti
+
+        def is_fixed(e: ast.Expr, ti: int) -> bool:
+            xc = self._col_of(e, sc)
+            return xc is not None and xc in fixed and fixed[xc] != ti
+
+        for ti, t in enumerate(terms):
+            srcs = self.term_sources(t, sc)
+            tcols = self._term_cols(t, sc)
+            if srcs is not None and tcols is not None and fixed:
+                srcs = {k for k in srcs if any(
+                    kc[0] == k and not (kc in fixed and fixed[kc] != ti) for kc in tcols)}
+            reduce = 0
+            if isinstance(t, _ColEq):
+                a, b = sc.srcs.index(t.ls), sc.srcs.index(t.rs)
+                reduce = 20
+                for (k, s, c), (ok, os_, oc) in (((b, t.rs, t.ri), (a, t.ls, t.li)),
+                                                 ((a, t.ls, t.li), (b, t.rs, t.ri))):
+                    col = -1 if c == s.ipk else c
+                    ocol = -1 if oc == os_.ipk else oc
+                    pre = 0 if (ok, ocol) in fixed else 1 << ok
+                    if k != ok and self._probe_ok(s, col, os_.affs[oc]):
+                        cons.append(COST.Constraint(ti, k, col, "eq", pre))
+            elif isinstance(t, ast.Binary) and t.op in ("=", "<", "<=", ">", ">=", "IS"):
+                sides = ((t.left, t.right, False), (t.right, t.left, True))
+                if t.op in ("=", "IS"):
+                    lc = self._col_of(t.left, sc)
+                    rc = self._col_of(t.right, sc)
+                    if lc is not None or rc is not None:
+                        reduce = 10 if small_int(t.right if lc is not None else t.left) else 20
+                for x, y, flip in sides:
+                    xc = self._col_of(x, sc)
+                    if xc is None or isinstance(y, ast.Collate):
+                        continue
+                    ys = set() if is_fixed(y, ti) else self.term_sources(y, sc)
+                    k, col = xc
+                    if ys is None or k in ys or (col >= 0 and not self._probe_ok(
+                            sc.srcs[k], col, self.aff(y, sc))):
+                        continue
+                    if t.op == "IS" and not (isinstance(y, ast.Literal) and y.value is None):
+                        op = "is"
+                    elif t.op == "IS":
+                        op = "null"
+                    elif t.op == "=":
+                        op = "eq"
+                    else:
+                        o = t.op if not flip else {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[t.op]
+                        op = "gt" if o in (">", ">=") else "lt"
+                    cons.append(COST.Constraint(ti, k, col, op, mask(ys)))
+            elif isinstance(t, ast.InList) and not t.negated and t.items:
+                xc = self._col_of(t.expr, sc)
+                item_srcs: set[int] | None = set()
+                for it in t.items:
+                    got = self.term_sources(it, sc)
+                    item_srcs = None if got is None or item_srcs is None else item_srcs | got
+                if xc is not None and item_srcs is not None and xc[0] not in item_srcs:
+                    if len(t.items) == 1:
+                        reduce = 10 if small_int(t.items[0]) else 20
+                        cons.append(COST.Constraint(ti, xc[0], xc[1], "eq", mask(item_srcs)))
+                    else:
+                        cons.append(COST.Constraint(ti, xc[0], xc[1], "in", mask(item_srcs),
+                                                    COST.log_est(len(t.items))))
+            elif isinstance(t, ast.InSelect) and not t.negated \
+                    and self.subqueries_independent(t, sc):
+                xc = self._col_of(t.expr, sc)
+                if xc is not None:
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "in", 0, 46))
+            elif isinstance(t, ast.Between) and not t.negated:
+                xc = self._col_of(t.expr, sc)
+                lo, hi = self.term_sources(t.low, sc), self.term_sources(t.high, sc)
+                if xc is not None and lo is not None and xc[0] not in lo:
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "gt", mask(lo)))
+                if xc is not None and hi is not None and xc[0] not in hi:
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "lt", mask(hi)))
+            elif isinstance(t, ast.IsNull) and not t.negated:
+                xc = self._col_of(t.expr, sc)
+                if xc is not None and xc[1] >= 0:
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "null", 0))
+            elif isinstance(t, ast.Like) and t.op.upper() == "GLOB" and not t.negated \
+                    and t.escape is None and isinstance(t.right, ast.Literal) \
+                    and isinstance(t.right.value, str):
+                xc = self._col_of(t.left, sc)
+                pat = t.right.value
+                if xc is not None and xc[1] >= 0 and pat[:1] not in ("", "*", "?", "[") \
+                        and sc.srcs[xc[0]].affs[xc[1]] == AFF_TEXT:
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "glob", 0))
+            virt = 0
+            if isinstance(t, _ColEq) or (reduce and isinstance(t, ast.Binary) and self._col_of(
+                    t.left, sc) is not None and self._col_of(t.right, sc) is not None):
+                virt = 20  # `a = b` also yields its commuted copy `b = a`
+            elif isinstance(t, ast.Between) and not t.negated:
+                virt = 2  # and BETWEEN its two bounds
+            if id(t) in derived:  # SQLite's are virtual: they narrow no loop's rows
+                wterms.append(COST.WTerm(0, 0, tcols, 0))
+                continue
+            wterms.append(COST.WTerm(mask(srcs), reduce, tcols, virt))
+        return wterms, cons
+
+    def _term_cols(self, t: ast.Expr, sc: Scope) -> frozenset[tuple[int, int]] | None:
+        """The (source, column) pairs of this scope a term reads; None when unknown."""
+        if isinstance(t, _ColEq):
+            return frozenset({(sc.srcs.index(t.ls), -1 if t.li == t.ls.ipk else t.li),
+                              (sc.srcs.index(t.rs), -1 if t.ri == t.rs.ipk else t.ri)})
+        if has_subquery(t):
+            return None
+        out: set[tuple[int, int]] = set()
+        stack: list[Any] = [t]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, ast.ColumnRef):
+                xc = self._col_of(x, sc)
+                if xc is not None:
+                    out.add(xc)
+                elif x.table is None and x.column.lower() in sc.aliases:
+                    return None
             else:
-                rng[col] = rng.get(col, 0) + (2 if kind == "<<" else 1)
-                rng_terms.append(col)
+                stack.extend(children(x))
+        return frozenset(out)
+
+    def _log_rows(self, src: Src) -> int:
+        """nRowLogEst of a source: sqlite_stat1's row count, else about a million."""
+        if src.table is None:
+            got = self.__dict__.get("sub_rows", {}).get(id(src))
+            return got[1] if got is not None and got[0] is src else 200
+        name = src.table.name.lower()
+        if any(tn == name for tn, _ in self.stat1()):
+            return COST.log_est(self.table_rows(src))
+        return 200
+
+    def select_log_rows(self, sel: ast.Select) -> int:
+        """A FROM subquery's estimated rows (LogEst), as SQLite's nSelectRow: a table's
+        rows, at most 100 groups for GROUP BY, one row for an aggregate, LIMIT n."""
+        body = sel.body
+        est = 200
+        if isinstance(body, ast.Values):
+            est = COST.log_est(len(body.rows))
+        elif isinstance(body, ast.SelectCore):
+            if isinstance(body.from_, ast.TableRef) and body.from_.schema is None:
+                t = self.catalog.table(body.from_.name)
+                if t is not None and any(tn == t.name.lower() for tn, _ in self.stat1()):
+                    est = COST.log_est(self.stat1_rows(t.name))
+            if body.group_by:
+                est = min(est, 66)
+            elif any(isinstance(c.expr, ast.FunctionCall) and self.is_aggregate(c.expr)
+                     for c in body.columns):
+                est = 0
+        if isinstance(sel.limit, ast.Literal) and type(sel.limit.value) is int \
+                and sel.limit.value >= 0:
+            est = min(est, COST.log_est(sel.limit.value))
+        return est
+
+    def stat1_rows(self, name: str) -> float:
+        st = self.stat1()
+        v = st.get((name.lower(), None)) or next(
+            (x for (tn, _), x in st.items() if tn == name.lower()), None)
+        return v[0] if v else COST.DEFAULT_ROWS
+
+    def _row_width(self, t: Table, cols: list[int]) -> int:
+        """szTabRow / szIdxRow: LogEst of 4 bytes per column unit (estimateTableWidth)."""
+        w = 0
+        for c in cols:
+            w += 1 if c < 0 else COST.column_width(t.columns[c].decl_type)
+        return COST.log_est(w * 4)
+
+    def where_loops(self, j: int, sc: Scope, wterms: list[COST.WTerm],
+                    cons: list[COST.Constraint], loops: list[COST.WhereLoop]) -> None:
+        """Add source j's candidate loops to `loops` (whereLoopAddBtree); when every
+        ORDER BY column is pinned to a constant of source j, its loops are ordered."""
+        self._where_loops(j, sc, wterms, cons, loops)
+        if getattr(self, "order_const_src", None) is sc.srcs[j]:
+            loops[:] = [dataclasses.replace(lp, ordered=True) if lp.tab == j else lp
+                        for lp in loops]
+
+    def _where_loops(self, j: int, sc: Scope, wterms: list[COST.WTerm],
+                     cons: list[COST.Constraint], loops: list[COST.WhereLoop]) -> None:
+        src = sc.srcs[j]
+        if src.tvf is not None:
+            from pyrite.exec import tablefunc as TF
+            return TF.where_loop(self, j, sc, cons, loops)
+        bit = 1 << j
+        mine = [(k, c) for k, c in enumerate(cons) if c.tab == j and not c.prereq & bit]
+
+        def adjust(nout: int, rsize: int, prereq: int, used: frozenset[int]) -> int:
+            """whereLoopOutputAdjust: terms this loop only tests still cut its rows."""
+            used_terms = {cons[k].term for k in used}
+            not_allowed = ~(prereq | bit)
+            reduce = 0
+            for ti, w in enumerate(wterms):
+                if w.prereq_all & not_allowed or not w.prereq_all & bit or ti in used_terms:
+                    continue
+                nout -= 1
+                reduce = max(reduce, w.reduce)
+            return min(nout, rsize - reduce)
+
+        rsize = self._log_rows(src)
+        t = src.table
+        stats = self.stat1()
+        if t is not None and any(tn == t.name.lower() for tn, _ in stats) and any(
+                (t.name.lower(), x.name.lower()) not in stats for x in t.indexes):
+            rsize = max(rsize, 99)  # sqlite3DefaultRowEst: no fewer than 1000 rows then
+        rlog = COST.est_log(rsize)
+        if src.indexes is None and (t is None or not t.without_rowid):
+            for k, c in mine:
+                if c.op in ("eq", "is") and c.col >= 0:
+                    setup = max(rlog + rsize + (28 if t is not None else -10), 0)
+                    COST.insert_loop(loops, COST.WhereLoop(
+                        j, c.prereq, setup, COST.log_est_add(rlog, 43), 43, "auto",
+                        terms=frozenset({k})))
+        if t is None:
+            COST.insert_loop(loops, COST.WhereLoop(j, 0, 0, rsize + 16,
+                                                   adjust(rsize, rsize, 0, frozenset()), "scan"))
+            return
         need = self.need_cols(src)
-        options: list[tuple[COST.LoopCost, set[int]]] = [(COST.full_scan(n), set())]
-        if src.table is not None:
-            if -1 in eqs:
-                options.append((COST.rowid_eq(n), {-1}))
-            if -1 in rng:
-                options.append((COST.rowid_range(n, min(rng[-1], 2)), {-1}))
-            for idx in (src.table.indexes if src.indexes is None else src.indexes):
-                if idx.where is not None or any(c < 0 for c in idx.columns):
+        all_cols = list(range(len(t.columns)))
+        sz_tab = self._row_width(t, all_cols if t.ipk is not None or t.without_rowid
+                                 else all_cols + [-1])
+        # B-trees whose order might spare the sort get loops of their own (iSortIdx)
+        want = getattr(self, "order_hint", None)
+        ocols = {c for s_, c, _ in want[1] if s_ is src} if want is not None else set()
+        if not t.without_rowid:
+            sort_idx = 1 if -1 in ocols else 0
+            COST.insert_loop(loops, COST.WhereLoop(
+                j, 0, 0, rsize + 16, adjust(rsize, rsize, 0, frozenset()), "scan",
+                sort_idx=sort_idx, ordered=self._order_match(src, 0, [-1], [False], set())
+                is not None))
+            self._btree_loops(j, src, None, [-1], [rsize, 0], sz_tab, sz_tab, mine, adjust,
+                              loops, sort_idx=sort_idx)
+        for pos, idx in enumerate(reversed(t.indexes if src.indexes is None else src.indexes)):
+            if idx.where is not None or any(c < 0 for c in idx.columns):
+                continue
+            sort_idx = pos + 2 if -1 in ocols or ocols & set(idx.columns) else 0
+            st = stats.get((idx.table.lower(), idx.name.lower()))
+            nk = len(idx.columns)
+            if st is not None:
+                ai = [COST.log_est(v) for v in st[:nk + 1]]
+                ai += [0] * (nk + 2 - len(ai))
+            else:
+                ai = COST.default_row_est(rsize, nk, idx.unique)
+            cols = list(idx.columns) + ([] if t.without_rowid else [-1])
+            sz_idx = self._row_width(t, cols)
+            cover = self._covers(idx, need)
+            if sort_idx or (cover and sz_idx < sz_tab):
+                run = ai[0] + 1 + (15 * sz_idx) // sz_tab
+                if not cover:
+                    # and a table lookup (3 units) per row, fewer when leading terms
+                    # can be tested on the index entry alone
+                    in_idx = set(cols)
+                    n_lookup = ai[0] + 16
+                    for w in wterms:
+                        if w.cols is None or any(k == j and c not in in_idx for k, c in w.cols):
+                            break
+                        n_lookup -= 20 if w.reduce else 1
+                    else:
+                        n_lookup -= sum(w.virt for w in wterms)
+                    run = COST.log_est_add(run, n_lookup)
+                COST.insert_loop(loops, COST.WhereLoop(
+                    j, 0, 0, run, adjust(ai[0], ai[0], 0, frozenset()),
+                    "cover_scan" if cover else "index_scan", idx.name, idx_only=cover,
+                    sort_idx=sort_idx, ordered=self._order_match(
+                        src, 0, cols, list(idx.desc) + [False], set(), idx) is not None))
+            self._btree_loops(j, src, idx, cols, ai, sz_idx, sz_tab, mine, adjust, loops,
+                              cover, sort_idx)
+
+    def _btree_loops(self, j: int, src: Src, idx: Index | None, cols: list[int], ai: list[int],
+                     sz_idx: int, sz_tab: int, mine: list[tuple[int, COST.Constraint]],
+                     adjust: Callable[[int, int, int, frozenset[int]], int],
+                     loops: list[COST.WhereLoop], cover: bool = False, sort_idx: int = 0
+                     ) -> None:
+        """Searches of one B-tree (idx None: the rowid) by an equality prefix, then IN,
+        IS NULL or a range (whereLoopAddBtreeIndex)."""
+        assert src.table is not None
+        ipk = idx is None
+        rsize = ai[0]
+        rlog = COST.est_log(rsize)
+        tcols = src.table.columns
+
+        def rec(neq: int, nout: int, prereq: int, used: frozenset[int], n_in_mul: int,
+                btm: int | None, col_eq: bool) -> None:
+            col = cols[neq]
+            for k, c in mine:
+                if c.col != col or (btm is not None and c.op != "lt"):
                     continue
-                k = 0
-                while k < len(idx.columns) and idx.columns[k] in eqs:
-                    k += 1
-                rows = self.index_eq_rows(idx, k) if k else n
-                used = set(idx.columns[:k])
-                if k < len(idx.columns) and idx.columns[k] in rng:
-                    rows /= 4.0 if rng[idx.columns[k]] == 1 else 64.0
-                    used.add(idx.columns[k])
-                elif not k:
+                if c.op == "null" and (col < 0 or tcols[col].not_null):
                     continue
-                options.append((COST.index_lookup(n, rows, self._covers(idx, need)), used))
-        if joined_eq and not any(o.rows <= COST.DEFAULT_EQ_ROWS for o, _ in options[1:]):
-            options.append((COST.automatic_index(n), set(eqs)))
-        best, used = min(options, key=lambda o: o[0].setup + outer * o[0].run)
-        return COST.filtered(best, n_eq_terms + sum(1 for c in eq_terms if c not in used),
-                             n_other + sum(1 for c in rng_terms if c not in used))
+                if idx is not None and col >= 0 and neq < len(idx.columns) \
+                        and not self._coll_ok(idx, neq, src, col):
+                    continue
+                prereq2 = prereq | c.prereq
+                used2 = used | {k}
+                n_in = c.n_in if c.op == "in" else 0
+                top = False
+                if c.op in ("eq", "is", "in", "null"):
+                    out = nout + ai[neq + 1] - ai[neq] + (10 if c.op == "null" else 0)
+                    neq2 = neq + 1
+                else:
+                    lower = c.op in ("gt", "glob") or btm is not None
+                    upper = c.op in ("lt", "glob")
+                    top = upper
+                    nnew = nout - (20 if lower else 0) - (20 if upper else 0) \
+                        - (20 if lower and upper else 0)
+                    out = max(min(nout - int(lower) - int(upper), max(nnew, 10)), -32768)
+                    neq2 = neq
+                cidx = out + 16 if ipk else out + 1 + (15 * sz_idx) // sz_tab
+                run = COST.log_est_add(rlog, cidx)
+                if not (cover or ipk):
+                    run = COST.log_est_add(run, out + 16)
+                eq2 = col_eq or c.op in ("eq", "is")
+                ordered = False
+                if sort_idx and not n_in_mul and c.op != "in":
+                    prefix = {mine_c.col for k2, mine_c in mine if k2 in used2
+                              and mine_c.op in ("eq", "is", "null")}
+                    ordered = self._order_match(src, 0, cols, [False] * len(cols) if idx is None
+                                                else list(idx.desc) + [False], prefix,
+                                                idx) is not None
+                COST.insert_loop(loops, COST.WhereLoop(
+                    j, prereq2, 0, run + n_in_mul + n_in,
+                    adjust(out + n_in_mul + n_in, rsize, prereq2, used2),
+                    "ipk" if ipk else "index", None if idx is None else idx.name, used2,
+                    eq2 and not ipk, cover, sort_idx, ordered))
+                if top or neq2 >= len(cols):
+                    continue
+                if c.op == "gt":
+                    rec(neq, nout, prereq2, used2, n_in_mul, k, eq2)
+                elif neq2 > neq:
+                    rec(neq2, out, prereq2, used2, n_in_mul + n_in, None, eq2)
+
+        rec(0, rsize, 0, frozenset(), 0, None, False)
 
     def prebuild(self, src: Src, i: int, sc: Scope, f: Func, terms: list[ast.Expr],
                  srcsets: dict[int, set[int] | None], base: str | None,
@@ -1917,12 +2468,19 @@ class Compiler:
                  and srcsets[id(t)] <= {i} and not has_subquery(t)]  # type: ignore[operator]
         probe: tuple[str, str] | None = None  # (build key expr, probe key expr)
         pname = ""
-        for t in terms:
+        # SQLite's solver may find a plain rescan cheaper than building an automatic
+        # index, and a search that needs no outer row is still a search per outer row
+        kind = self.loop_kind(src)
+        for t in () if kind in ("scan", "cover_scan", "index_scan") or (
+                kind in ("index", "ipk") and base is not None) else terms:
             hk = self.hash_term(t, src, i, sc)
             if hk is not None:
                 probe = hk
                 pname = self.hash_col_name
                 break
+        # terms on src alone make SQLite's automatic index a partial one (constructAutomaticIndex)
+        derived: set[int] = getattr(self, "derived_ids", set())
+        self.auto_partial = any(id(t) not in derived for t in local)
         kv = src.kvar or "_"
         box = self.fresh("h" if probe is not None else "m")
         lv = 0
@@ -1978,7 +2536,8 @@ class Compiler:
             return f"rowid_minmax({pg}, {self.const(t.root)}, {name == 'max'})"
         for idx in t.indexes:
             if idx.where is None and idx.columns[0] == col and self._coll_ok(idx, 0, src, col):
-                self.plan.add(self.plan_parent, f"SEARCH {t.name} USING COVERING INDEX {idx.name}")
+                kind = "COVERING INDEX" if self._covers(idx, {col}) else "INDEX"  # generated
+                self.plan.add(self.plan_parent, f"SEARCH {t.name} USING {kind} {idx.name}")
                 fn = "index_minmax_desc" if idx.desc[0] else "index_minmax"
                 return (f"{fn}({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
                         f"{name == 'max'})")
@@ -2060,7 +2619,8 @@ class Compiler:
             fdef: Any
             if wdef is not None:
                 if len(fc.args) not in wdef.arg_counts:
-                    raise errors.OperationalError(f"wrong number of arguments to function {fc.name}()")
+                    raise errors.OperationalError(
+                        f"wrong number of arguments to function {fc.name}()").at(fc.pos)
                 kind, fdef = "win", wdef
             elif self.env.user_aggregate(name, len(fc.args)) is not None:
                 kind, fdef = "agg", RT.UserWindowDef(self.env.user_aggregate(name, len(fc.args)))
@@ -2104,7 +2664,9 @@ class Compiler:
             specs.append(((kind, fdef, collf, tuple(ospecs), unit, sk, ek), so, eo))
             pk = "(" + "".join(self.ex(x, sc) + ", " for x in spec.partition_by) + ")"
             ok = "(" + "".join(x + ", " for x in okeys) + ")"
-            args = "(" + "".join(self.ex(x, sc) + ", " for x in fc.args) + ")"
+            argex = self.json_arg if kind == "agg" and name in functions.json.JSON_GROUP_NAMES \
+                and fdef is functions.AGGREGATES.get(name) else self.ex
+            args = "(" + "".join(argex(x, sc) + ", " for x in fc.args) + ")"
             parts.append(f"({pk}, {ok}, {args})")
         f.emit(level, f"wrows.append(({snap}, {', '.join(parts)},))")
         self.close_splits(f, sc)
@@ -2138,9 +2700,12 @@ class Compiler:
 
     def pad_line(self, src: Src) -> str:
         """A record written before ALTER TABLE ADD COLUMN is shorter than the
-        table: the missing columns read as their DEFAULT (file format 2.1)."""
+        table: the missing columns read as their DEFAULT (file format 2.1).
+        VIRTUAL generated columns are not in the record: the row gets a None in
+        their place (col_source computes them)."""
         assert src.table is not None
         defaults = []
+        virt = src.table.has_virtual()
         for c in src.table.columns:
             d = c.default
             v: Any = None
@@ -2150,6 +2715,10 @@ class Compiler:
                     and isinstance(d.operand.value, (int, float)):
                 v = -d.operand.value
             defaults.append(V.apply_affinity(v, V.Affinity(c.affinity)) if v is not None else None)
+        if virt:
+            layout = tuple(not c.virtual for c in src.table.columns)
+            return (f"{src.rvar} = {self.const(expand_row)}({src.rvar}, {self.const(layout)}, "
+                    f"{self.const(tuple(defaults))})")
         return (f"if len({src.rvar}) < @{src.rvar}@: "
                 f"{src.rvar} = pad_row({src.rvar}, {self.const(tuple(defaults))})")
 
@@ -2269,8 +2838,14 @@ class Compiler:
         if need is None:
             return False
         t = self.catalog.table(idx.table)
-        if t is None or any(c.generated is not None for c in t.columns):
-            return False  # generated columns are computed from others: read the row
+        if t is None:
+            return False
+        if any(c >= 0 and t.columns[c].generated is not None for c in need):
+            # SQLite counts every column as used once a generated one is, and never
+            # a VIRTUAL column as held by an index (sqlite3ExprColUsed, colNotIdxed)
+            if t.has_virtual():
+                return False
+            need = set(range(len(t.columns)))
         return need <= set(idx.columns) | {-1}
 
     def _order_match(self, src: Src, i: int, cols: list[int], descs: list[bool],
@@ -2283,6 +2858,8 @@ class Compiler:
         kind, terms = want
         if any(s is not src or c is None for s, c, _ in terms):
             return None
+        if (eq or idx is None) and self._bignull(src, eq):
+            return None  # NULLs last (ASC) / first (DESC): only a whole index, read in two parts
         if idx is not None:
             # an index sorted under another collation than the column's gives another
             # order: only its key columns before the first such one count
@@ -2322,6 +2899,9 @@ class Compiler:
 
     def _access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]
                      ) -> tuple[str, str]:
+        if src.tvf is not None:
+            from pyrite.exec import tablefunc as TF
+            return TF.access_path(self, src, i, sc, terms)
         if src.table is None:
             assert src.rows_var is not None
             label = src.label or src.name or "(subquery)"
@@ -2343,8 +2923,19 @@ class Compiler:
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
         # Candidate index searches: equality prefix, then IN or a range on the next column.
         best: tuple[float, Index, list[int], str | None, bool, bool | None] | None = None
+        best_suffix: list[int] = []
         indexes = t.indexes if src.indexes is None else src.indexes
-        for idx in indexes:
+        forced = self._ordered_scan(src, i, sc, terms)
+        # follow the solver's choice between a rowid search and an index search
+        chosen_kind = self.loop_kind(src)
+        chosen_idx = self.loop_index(src)
+        if chosen_idx is not None and any(x.name == chosen_idx for x in indexes):
+            search_in: list[Index] = [x for x in indexes if x.name == chosen_idx]
+        elif chosen_kind == "ipk" and (-1 in ins or -1 in lows or -1 in highs):
+            search_in = []
+        else:
+            search_in = indexes
+        for idx in search_in if forced is None else ():
             if idx.where is not None or any(c < 0 for c in idx.columns):
                 continue
             prefix: list[int] = []
@@ -2355,15 +2946,29 @@ class Compiler:
                     break
             nxt = idx.columns[len(prefix)] if len(prefix) < len(idx.columns) else None
             extra: str | None = None
-            if nxt is not None and self._coll_ok(idx, len(prefix), src, nxt):
-                if not prefix and nxt in ins:
+            suffix: list[int] = []  # == columns after an IN (list) one
+            if nxt is None and prefix and not t.without_rowid and (-1 in lows or -1 in highs):
+                extra = "range"  # the rowid ends every index key: a range on it
+                nxt = -1
+            elif nxt is not None and self._coll_ok(idx, len(prefix), src, nxt):
+                if nxt in ins and not prefix and not isinstance(ins[nxt], ast.InList):
                     extra = "in"
+                elif nxt in ins and isinstance(ins[nxt], ast.InList):
+                    extra = "in"
+                    if (src.colls[nxt] or "BINARY").upper() == "BINARY":
+                        for c in idx.columns[len(prefix) + 1:]:
+                            if c not in eqs or not self._coll_ok(idx, len(prefix) + 1 + len(
+                                    suffix), src, c):
+                                break
+                            suffix.append(c)
+                    if prefix and not suffix and (src.colls[nxt] or "BINARY").upper() != "BINARY":
+                        extra = None
                 elif (nxt in lows or nxt in highs) and not idx.desc[len(prefix)]:
                     extra = "range"
             if not prefix and extra is None:
                 continue
             cover = self._covers(idx, need)
-            score = len(prefix) * 100.0
+            score = (len(prefix) + len(suffix)) * 100.0
             if idx.unique and len(prefix) == len(idx.columns):
                 score += 1000
             if extra == "in":
@@ -2379,13 +2984,30 @@ class Compiler:
             score -= len(idx.columns) * 0.01
             if best is None or score > best[0]:
                 best = (score, idx, prefix, extra, cover, rev)
+                best_suffix = suffix
         rowid_score = 95.0 if -1 in ins else (26.0 if (-1 in lows or -1 in highs) else -1.0)
+        if chosen_idx is not None and best is not None:
+            rowid_score = -1.0
         if best is not None and best[0] > rowid_score:
             _, idx, prefix, extra, cover, rev = best
             kinfo = self.key_info(idx)
             iroot = self.const(idx.root)
             names = [f"{src.colnames[c]}=?" for c in prefix]
-            if extra == "in":
+            if extra == "in" and (prefix or best_suffix):
+                # one search per distinct IN value, the == columns around it in the key
+                c = idx.columns[len(prefix)]
+                in_list = ins[c]
+                v = self.fresh("v")
+                items = "(" + "".join(self._probe(x, src, c, sc, True) + ", "
+                                      for x in in_list.items) + ")"
+                key = "".join(self._probe(eqs[k], src, k, sc) + ", " for k in prefix) + v + ", " \
+                    + "".join(self._probe(eqs[k], src, k, sc) + ", " for k in best_suffix)
+                w = self.fresh("w")  # distinct values in index order, as SQLite's IN index
+                entries = (f"chain.from_iterable(index_scan({pg}, {iroot}, {kinfo}, ({key}), False, "
+                           f"SENT, False, SENT, True, False) for ({v},) in sorted("
+                           f"{{({w},) for {w} in {items}}}, key=row_key))")
+                names += [f"{src.colnames[k]}=?" for k in [c, *best_suffix]]
+            elif extra == "in":
                 c = idx.columns[0]
                 it_ = ins[c]
                 if isinstance(it_, ast.InSelect):
@@ -2404,14 +3026,16 @@ class Compiler:
                 lo = hi = "SENT"
                 lo_incl, hi_incl = False, True
                 if extra == "range":
-                    c = idx.columns[len(prefix)]
-                    cn = src.colnames[c]
+                    c = (idx.columns + [-1])[len(prefix)]
+                    cn = src.colnames[c] if c >= 0 else "rowid"
                     if c in lows:
-                        lo = self._probe(lows[c][0], src, c, sc)
+                        lo = self._probe(lows[c][0], src, c, sc) if c >= 0 else \
+                            self._conv(lows[c][0], AFF_NUMERIC, sc)
                         lo_incl = lows[c][1]
                         names.append(f"{cn}>?")
                     if c in highs:
-                        hi = self._probe(highs[c][0], src, c, sc)
+                        hi = self._probe(highs[c][0], src, c, sc) if c >= 0 else \
+                            self._conv(highs[c][0], AFF_NUMERIC, sc)
                         hi_incl = highs[c][1]
                         names.append(f"{cn}<?")
                 entries = (f"index_scan({pg}, {iroot}, {kinfo}, {key}, {extra == 'range'}, "
@@ -2421,11 +3045,11 @@ class Compiler:
             kind = "COVERING INDEX" if cover else "INDEX"
             desc = f"SEARCH {label} USING {kind} {idx.name} ({' AND '.join(names)})"
             return self._index_iter(src, idx, entries, cover, pg, root), desc
-        if -1 in ins:
+        if -1 in ins and forced is None:
             items = "(" + "".join(self.ex(x, sc) + ", " for x in ins[-1].items) + ")"
             return (f"rowid_in({pg}, {root}, {items})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
-        if -1 in lows or -1 in highs:
+        if (-1 in lows or -1 in highs) and forced is None:
             lo = self.ex(lows[-1][0], sc) if -1 in lows else "None"
             hi = self.ex(highs[-1][0], sc) if -1 in highs else "None"
             cond = " AND ".join(x for x in (("rowid>?" if -1 in lows else ""),
@@ -2435,18 +3059,18 @@ class Compiler:
                 self.order_done = True
             return (f"rowid_range{'_rev' if rrev else ''}({pg}, {root}, {lo}, {hi})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY ({cond})")
-        multi = self.multi_index_or(src, i, sc, terms)
+        multi = self.multi_index_or(src, i, sc, terms) if forced is None else None
         if multi is not None:
             return multi
         # Full scans: in rowid order, in an index's order, or over a narrower covering index.
-        rev0 = self._order_match(src, i, [-1], [False], set())
+        rev0 = self._order_match(src, i, [-1], [False], set()) if forced is None else None
         if rev0 is not None:
             self.order_done = True
             if rev0:
                 return f"iter_table_rev({pg}, {root})", f"SCAN {label}"
             return f"iter_table({pg}, {root})", f"SCAN {label}"
         chosen: tuple[Index, bool, bool] | None = None
-        for idx in self._scan_order(indexes):
+        for idx in self._scan_order(indexes) if forced is None else [forced]:
             if idx.where is not None or any(c < 0 for c in idx.columns):
                 continue
             rev = self._order_match(src, i, idx.columns + [-1], list(idx.desc) + [False], set(),
@@ -2469,6 +3093,12 @@ class Compiler:
                 self.order_done = True
             entries = (f"iter_index({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
                        f"None, True, None, True, {rev})")
+            if self.order_done and self._bignull(src, set()):
+                # WHERE_BIGNULL_SORT: the non-NULL keys in order, and the NULL keys apart
+                ir, ki = self.const(idx.root), self.key_info(idx)
+                keyed = f"index_scan({pg}, {ir}, {ki}, (), True, SENT, False, SENT, True, {rev})"
+                nulls = f"index_scan({pg}, {ir}, {ki}, (ISNULL,), False, SENT, False, SENT, True, {rev})"
+                entries = f"chain({nulls}, {keyed})" if rev else f"chain({keyed}, {nulls})"
             kind = "COVERING INDEX" if cover else "INDEX"
             verb = "SEARCH" if cover and getattr(self, "minmax_scan", False) else "SCAN"
             return (self._index_iter(src, idx, entries, cover, pg, root),
@@ -2515,6 +3145,45 @@ class Compiler:
             return f"or_union({its})", "MULTI-INDEX OR"
         return None
 
+    def _ordered_scan(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> Index | None:
+        """The index a lone table is read through, whole, when SQLite's solver finds
+        that cheaper than a search followed by a sort (ORDER BY/GROUP BY/DISTINCT)."""
+        info = self.__dict__.get("order_info")
+        if i != 0 or len(sc.srcs) != 1 or info is None or info[0] is not sc or not info[1] \
+                or getattr(self, "order_hint", None) is None or src.table is None:
+            return None
+        wterms, cons = self.where_terms(sc, terms)
+        loops: list[COST.WhereLoop] = []
+        self.where_loops(0, sc, wterms, cons, loops)
+        path = COST.solve(loops, 1, info[1], info[2], info[3])
+        if len(path) != 1 or path[0].kind not in ("index_scan", "cover_scan") \
+                or not path[0].ordered:
+            return None
+        return next((x for x in src.table.indexes if x.name == path[0].index), None)
+
+    def _held_cols(self, where: ast.Expr | None, sc: Scope) -> set[tuple[int, int]]:
+        """(id(source), column) of the columns a top-level `col = constant` pins."""
+        out: set[tuple[int, int]] = set()
+        for t in conjuncts(where):
+            if not isinstance(t, ast.Binary) or t.op != "=":
+                continue
+            for x, y in ((t.left, t.right), (t.right, t.left)):
+                v = y.operand if isinstance(y, ast.Unary) and y.op in ("-", "+") else y
+                xc = self._col_of(x, sc)
+                if xc is not None and (isinstance(v, ast.Param) or (
+                        isinstance(v, ast.Literal) and v.value is not None)):
+                    out.add((id(sc.srcs[xc[0]]), xc[1]))
+        return out
+
+    def _bignull(self, src: Src, eq: set[int]) -> bool:
+        """Does the leading ORDER BY term put a nullable column of src's NULLs at the
+        other end from an index (ASC NULLS LAST, DESC NULLS FIRST)?"""
+        big = getattr(self, "order_bignull", None)
+        if big is None or big[0] is not src or big[1] is None or big[1] < 0 or big[1] in eq:
+            return False
+        t = src.table
+        return t is None or not t.columns[big[1]].not_null
+
     def _scan_order(self, indexes: list[Index]) -> list[Index]:
         """Indexes in the order SQLite prefers them for a full scan: fewest columns
         first; among equals, the most recently created."""
@@ -2537,6 +3206,16 @@ class Compiler:
                    ) -> tuple[str, list[tuple[Src, int | None, bool]]] | None:
         """The row order the outermost loop could deliver to spare a sort: ORDER BY
         terms, else GROUP BY terms, else DISTINCT columns (simple columns only)."""
+        # what the join-order solver must cost a sort for (SQLite's WhereInfo.pOrderBy)
+        lim = self.__dict__.get("core_limits", {}).get(id(core))
+        limit = lim[1] if lim is not None and lim[0] is core and not grouped else None
+        self.order_info = (sc, len(core.group_by) if core.group_by else len(order)
+                           if order and not grouped else len(cols) if core.distinct else 0,
+                           bool(core.distinct),
+                           COST.log_est(limit.value) if isinstance(limit, ast.Literal)
+                           and type(limit.value) is int and limit.value >= 0 else None)
+        self.order_bignull: tuple[Src, int | None] | None = None
+        self.order_const_src: Src | None = None
         if not sc.srcs:
             return None
 
@@ -2552,7 +3231,7 @@ class Compiler:
             src, c = r[1], r[2]
             if c >= 0 and c == src.ipk:
                 c = -1
-            if c >= 0 and (src.table is None or src.table.columns[c].generated is not None):
+            if c >= 0 and src.table is None:
                 return None
             return src, c
 
@@ -2566,9 +3245,10 @@ class Compiler:
                 out.append((r[0], r[1], False))
             return "group", out
         if order and not grouped and not core.distinct:
-            for t in order:
+            for k, t in enumerate(order):
                 e = t.expr
-                if t.nulls is not None and (t.nulls == "FIRST") == t.desc:
+                big = t.nulls is not None and (t.nulls == "FIRST") == t.desc
+                if big and k:
                     return None
                 if isinstance(e, ast.Collate):
                     return None
@@ -2581,8 +3261,20 @@ class Compiler:
                 r = simple(e)
                 if r is None:
                     return None
+                if big:
+                    self.order_bignull = r
                 out.append((r[0], r[1], t.desc))
-            return "order", out
+            # a column held to one value by `col = constant` is in order whatever the plan
+            held = self._held_cols(core.where, sc)
+            rest = [x for x in out if (id(x[0]), x[1]) not in held]
+            if not rest:
+                self.order_done = True
+                self.order_const_src = out[0][0] if all(x[0] is out[0][0] for x in out) else None
+                return None
+            if len(rest) < len(out) and self.order_bignull is not None \
+                    and (id(self.order_bignull[0]), self.order_bignull[1]) in held:
+                self.order_bignull = None
+            return "order", rest
         if core.distinct and not grouped:
             for e, _, _ in cols:
                 r = simple(e)
@@ -2755,8 +3447,11 @@ class Compiler:
                 snap_vars.append(src.kvar)
         snap = "(" + "".join(v + ", " for v in snap_vars) + ")"
         factories = []
-        for a in aggs:
-            factories.append(self.agg_factory(a, sc))
+        # count(*) is a plain counter in its slot: no object, no method call per row
+        counters = {j for j, a in enumerate(aggs) if a.star and a.filter is None
+                    and not a.args and not a.distinct}
+        for j, a in enumerate(aggs):
+            factories.append("0" if j in counters else self.agg_factory(a, sc))
         make = "[" + "".join(fa + ", " for fa in factories) + "None]"
         if core.group_by:
             f.pre.append("groups = {}")
@@ -2769,7 +3464,9 @@ class Compiler:
                             f"{ordinal_suffix(core.group_by.index(g) + 1)} GROUP BY term out of range - should be between 1 and {len(cols)}")
                     ge = cols[g.value - 1][0]
                 coll = self.coll(ge, sc)[0]
-                keys.append(f"group_key({self.ex(ge, sc)}, {self.const(coll)})")
+                gv = self.fresh("gv")  # an integer is its own key (group_key)
+                keys.append(f"({gv} if type({gv} := {self.ex(ge, sc)}) is int "
+                            f"else group_key({gv}, {self.const(coll)}))")
             f.emit(level, "gk = (" + "".join(k + ", " for k in keys) + ")")
             f.emit(level, "g = groups.get(gk)")
             f.emit(level, "if g is None:")
@@ -2786,8 +3483,13 @@ class Compiler:
         last = extremes[-1] if extremes else -1
         moved = "False"
         for j, a in enumerate(aggs):
-            args = ", ".join(self.ex(x, sc) for x in a.args) if not a.star else ""
-            if j == last:
+            ex = self.json_arg if a.name.lower().startswith("json") \
+                and a.name.lower() in _functions().json.JSON_GROUP_NAMES \
+                and self.env.user_aggregate(a.name.lower(), len(a.args)) is None else self.ex
+            args = ", ".join(ex(x, sc) for x in a.args) if not a.star else ""
+            if j in counters:
+                f.emit(level, f"g[{j}] += 1")
+            elif j == last:
                 moved = self.fresh("mv")
                 cond = self.cond(a.filter, sc) if a.filter is not None else "True"
                 f.emit(level, f"{moved} = {cond} and g[{j}].step({args})")
@@ -2814,7 +3516,7 @@ class Compiler:
         amap: dict[Any, str] = {}
         for j, a in enumerate(aggs):
             v = self.fresh("a")
-            f.emit(1, f"{v} = g[{j}].finalize()")
+            f.emit(1, f"{v} = g[{j}]" if j in counters else f"{v} = g[{j}].finalize()")
             amap[a] = v
         sc.agg_map = amap
         if core.having is not None:
@@ -2841,19 +3543,22 @@ class Compiler:
             # text stays INTEGER, overflow after a REAL, …).
             adef = _functions().AGGREGATES[name]
             if not adef.accepts(len(a.args)):
-                raise errors.OperationalError(f"wrong number of arguments to function {a.name}()")
+                raise errors.OperationalError(
+                    f"wrong number of arguments to function {a.name}()").at(a.pos)
             base = self.const(adef.factory) + "(None)"
         elif name in RT.BUILTIN_AGGREGATES:
             n = len(a.args)
             ok = {"count": (1,), "sum": (1,), "total": (1,), "avg": (1,),
                   "group_concat": (1, 2), "string_agg": (2,)}[name]
             if n not in ok:
-                raise errors.OperationalError(f"wrong number of arguments to function {a.name}()")
+                raise errors.OperationalError(
+                    f"wrong number of arguments to function {a.name}()").at(a.pos)
             base = self.const(RT.BUILTIN_AGGREGATES[name]) + "()"
         else:
             fac = self.env.module_aggregate(name, len(a.args))
             if fac is None:
-                raise errors.OperationalError(f"wrong number of arguments to function {a.name}()")
+                raise errors.OperationalError(
+                    f"wrong number of arguments to function {a.name}()").at(a.pos)
             base = f"{self.const(RT.Adapter)}({self.const(fac)}())"
         if a.distinct:
             if len(a.args) != 1:
@@ -2861,6 +3566,45 @@ class Compiler:
                     "DISTINCT aggregates must have exactly one argument")
             return f"{self.const(RT.Distinct)}({base})"
         return base
+
+
+def expand_row(rec: list[Any], layout: tuple[bool, ...], defaults: tuple[Any, ...]) -> list[Any]:
+    """expand_row(rec, layout, defaults) -> the row in column order from the record
+    of a table with VIRTUAL generated columns: layout[i] is False for those (None
+    in their place); columns past the record's end take their DEFAULT."""
+    out: list[Any] = []
+    j = 0
+    n = len(rec)
+    for i, stored in enumerate(layout):
+        if not stored:
+            out.append(None)
+        elif j < n:
+            out.append(rec[j])
+            j += 1
+        else:
+            out.append(defaults[i])
+    return out
+
+
+_LOCATED: dict[type, tuple[str, ...]] = {
+    ast.ColumnRef: ("no such column", "ambiguous column name"),
+    ast.FunctionCall: ("no such function", "wrong number of arguments", "misuse of aggregate",
+                       "misuse of window function", "too many arguments"),
+}
+
+
+def _visible(src: Src) -> int:
+    """How many of src's columns are not HIDDEN (a table-valued function's arguments)."""
+    return len(src.colnames) if src.tvf is None else len(src.tvf[0].columns)
+
+
+def locate(exc: errors.OperationalError, node: Any) -> errors.OperationalError:
+    """locate(exc, node) -> exc, placed at node when it is one of the errors SQLite
+    reports at a column reference or function call (sqlite3_error_offset)."""
+    prefixes = _LOCATED.get(type(node))
+    if prefixes is not None and exc.offset < 0 and str(exc).startswith(prefixes):
+        exc.offset = node.pos
+    return exc
 
 
 def _functions() -> Any:
@@ -2893,10 +3637,14 @@ class _ColProbe:
 
 def helper_namespace() -> dict[str, Any]:
     """The globals every generated module starts from (helper functions only)."""
+    # The function registries are imported with the first program, not in the middle
+    # of compiling the first statement that calls a function or aggregate.
+    _functions()
     from collections import deque
     from itertools import chain
 
     from pyrite.storage import iter_table
+    from pyrite.storage.cursor import scan_rows
     from pyrite.storage.record import decode_columns
 
     def sql_or_all(vals: tuple[Any, ...]) -> int | None:
@@ -2960,10 +3708,10 @@ def helper_namespace() -> dict[str, Any]:
 
     ns: dict[str, Any] = {
         "__builtins__": {"int": int, "list": list, "tuple": tuple, "set": set, "sorted": sorted,
-                         "len": len, "None": None, "True": True, "False": False},
+                         "len": len, "type": type, "None": None, "True": True, "False": False},
         "NULLROW": RT.NULLROW, "SENT": RT.SENT, "ISNULL": RT.ISNULL, "SENT_PAIR": RT.SENT_PAIR, "ONE": RT.ONE,
         "chain": chain, "collections_deque": deque, "iter_table": iter_table,
-        "decode_columns": decode_columns,
+        "decode_columns": decode_columns, "scan_rows": scan_rows,
         "apply_affinity": V.apply_affinity, "truth": V.truth, "sql_and": V.sql_and,
         "sql_or": V.sql_or, "sql_not": V.sql_not, "neg": V.neg, "bitnot": V.bitnot,
         "cast": V.cast, "like": V.like, "glob": V.glob, "sql_or_all": sql_or_all,

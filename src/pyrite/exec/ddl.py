@@ -8,6 +8,7 @@ lang_createtable.html, lang_createindex.html, pragma.html."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pyrite import constants as C
@@ -119,8 +120,9 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
             return
         if kind == "index":
             raise errors.OperationalError(f"there is already an index named {node.name}")
-        raise errors.OperationalError(f"{kind} {node.name} already exists")
-    if node.name.lower().startswith("sqlite_"):
+        raise errors.OperationalError(f"{kind} {node.name} already exists").at(node.name_offset)
+    if node.name.lower().startswith("sqlite_") and not _bool_value(
+            s.pragma_store.get("writable_schema", 0)):
         raise errors.OperationalError(f"object name reserved for internal use: {node.name}")
     sql = node.schema_sql
     rows: list[Row] = []
@@ -159,6 +161,7 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
     if node.temp and pg.page_count == 0:
         _init_schema_page(pg)
     probe = table_from_ast(node, 0, sql)
+    _check_generated(s, node, probe)
     if probe.autoincrement and probe.ipk is None:
         raise errors.OperationalError("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY")
     root = btree.create_index(pg) if node.without_rowid else btree.create_table(pg)
@@ -187,6 +190,60 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
         w = TableWriter(ctx, t2, None, [], [None] * len(t2.columns))
         for r in rows:
             w.insert(list(r), None)
+
+
+def _check_generated(s: Session, node: ast.CreateTable, t: Table) -> None:
+    """SQLite's refusals for generated columns at CREATE TABLE (build.c
+    sqlite3AddGenerated, resolve.c with NC_GenCol)."""
+    if not t.has_generated():
+        return
+    for cd in node.columns:
+        kinds = [cc.kind for cc in cd.constraints]
+        if "GENERATED" not in kinds:
+            continue
+        g = kinds.index("GENERATED")
+        if "DEFAULT" in kinds[:g]:
+            raise errors.OperationalError(f'error in generated column "{cd.name}"')
+        if "DEFAULT" in kinds[g:]:
+            raise errors.OperationalError("cannot use DEFAULT on a generated column")
+    if any(c.generated is not None and c.pk for c in t.columns):
+        raise errors.OperationalError("generated columns cannot be part of the PRIMARY KEY")
+    if all(c.generated is not None for c in t.columns):
+        raise errors.OperationalError("must have at least one non-generated column")
+    for c in t.columns:
+        if c.generated is not None:
+            check_generated_expr(s, t, c.generated)
+
+
+def check_generated_expr(s: Session, t: Table, e: ast.Expr) -> None:
+    """A generated column's expression: deterministic, no sub-selects, parameters or
+    qualified names, only columns of its own table (which compiles it)."""
+    import dataclasses
+
+    from pyrite.planner.catalog import column_refs
+
+    stack: list[Any] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ast.ColumnRef) and x.table is not None:
+            raise errors.OperationalError('the "." operator prohibited in generated columns')
+        if isinstance(x, ast.FunctionCall):
+            from pyrite.functions import AGGREGATES, WINDOWS
+
+            low = x.name.lower()
+            if x.over is not None and (low in AGGREGATES or low in WINDOWS):
+                raise errors.OperationalError(f"misuse of window function {x.name}()")
+            if (low in AGGREGATES or x.star) and (len(x.args) <= 1 or low not in ("min", "max")):
+                raise errors.OperationalError(f"misuse of aggregate function {x.name}()")
+        if dataclasses.is_dataclass(x) and not isinstance(x, (type, ast.Select)):
+            stack.extend(getattr(x, f.name) for f in dataclasses.fields(x))
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+    _check_index_expr(e, "generated columns")
+    for name in column_refs(e):
+        if t.column_index(name) < 0:
+            raise errors.OperationalError(f"no such column: {name}")
+    s.compile_row_predicate(t, e)
 
 
 def create_index(s: Session, node: ast.CreateIndex) -> None:
@@ -251,26 +308,26 @@ def clock_use(e: Any) -> str | None:
     return None
 
 
-def _check_index_expr(e: Any) -> None:
-    """SQLite's limits on an index expression: deterministic, no sub-selects or parameters."""
+def _check_index_expr(e: Any, what: str = "index expressions") -> None:
+    """SQLite's limits on an index expression (or, `what`, a generated column):
+    deterministic, no sub-selects or parameters."""
     import dataclasses
 
     from pyrite.functions import SCALARS
 
     if isinstance(e, ast.Param):
-        raise errors.OperationalError("parameters prohibited in index expressions")
+        raise errors.OperationalError(f"parameters prohibited in {what}")
     if isinstance(e, (ast.Subquery, ast.Exists, ast.InSelect)):
-        raise errors.OperationalError("subqueries prohibited in index expressions")
+        raise errors.OperationalError(f"subqueries prohibited in {what}")
     if isinstance(e, ast.FunctionCall):
         low = e.name.lower()
         defs = SCALARS.get(low, [])
         if low in _DATE_FUNCS:
             pass  # deterministic unless it reads the clock: checked per row (clock_use)
         elif defs and not any(d.deterministic for d in defs):
-            raise errors.OperationalError(
-                "non-deterministic functions prohibited in index expressions")
+            raise errors.OperationalError(f"non-deterministic functions prohibited in {what}")
     if isinstance(e, ast.CurrentTime):
-        raise errors.OperationalError("non-deterministic functions prohibited in index expressions")
+        raise errors.OperationalError(f"non-deterministic functions prohibited in {what}")
     if not dataclasses.is_dataclass(e):
         return
     for f in dataclasses.fields(e):
@@ -278,26 +335,66 @@ def _check_index_expr(e: Any) -> None:
         for x in (v if isinstance(v, tuple) else (v,)):
             for y in (x if isinstance(x, tuple) else (x,)):
                 if dataclasses.is_dataclass(y) and not isinstance(y, ast.Select):
-                    _check_index_expr(y)
+                    _check_index_expr(y, what)
 
 
-def table_rows(s: Session, t: Table) -> Any:
-    """table_rows(s, t) -> (rowid or None, row in column order) for every row of t."""
+def table_rows(s: Session, t: Table, need: set[int] | None = None) -> Any:
+    """table_rows(s, t, need) -> (rowid or None, row in column order) for every row
+    of t; the VIRTUAL generated columns in `need` (default: all) are computed."""
     from pyrite.exec.dml import wr_inverse, wr_rows
     from pyrite.storage import iter_table, record
 
     pg = s.temp_pager if t.temp else s.pager
     n = len(t.columns)
+    virt = [i for i, c in enumerate(t.columns) if c.virtual and (need is None or i in need)]
+    gen = generated_filler(s, t, virt) if t.has_virtual() else None
     if t.without_rowid:
-        yield from wr_rows(pg, t.root, wr_inverse(t), None, None)
+        for _, row in wr_rows(pg, t.root, wr_inverse(t), None, None):
+            if gen is not None:
+                gen(row, None)
+            yield None, row
         return
+    order = t.record_order()
     for rowid, payload in iter_table(pg, t.root):
         vals = list(record.decode(payload))
-        if len(vals) < n:
+        if gen is not None:
+            rec = vals
+            vals = [None] * n
+            for j, c in enumerate(order):
+                if j < len(rec):
+                    vals[c] = rec[j]
+        elif len(vals) < n:
             vals.extend([None] * (n - len(vals)))
         if t.ipk is not None:
             vals[t.ipk] = rowid
+        if gen is not None:
+            gen(vals, rowid)
         yield rowid, vals
+
+
+def generated_filler(s: Session, t: Table, cols: list[int]) -> Callable[[list[Any], Any], None]:
+    """A function (row, rowid) computing the VIRTUAL columns `cols` of a row read
+    from t, each as a read computes it (so a loop is named as SELECT names it)."""
+    from pyrite.exec.codegen import Scope
+    from pyrite.exec.dml import DmlCompiler
+    from pyrite.exec.program import build
+    from pyrite.exec.source import Func
+
+    comp = DmlCompiler(s.catalog, s.env)
+    main = Func("def main(P, PG, X):")
+    f = Func("def fill(row, rowid):")
+    src = comp.table_src(t, t.name, "row", "rowid")
+    src.full_row = False
+    sc = Scope([src], None, f)
+    for i in cols:
+        f.emit(0, f"row[{i}] = {comp.generated_read(sc, src, i)}")
+    f.emit(0, "return None")
+    comp.generated_loop_check()
+    main.nest(f)
+    main.emit(0, "return fill")
+    run, _ = build(main, comp.consts, comp.placeholders, comp.main_pre)
+    fn: Callable[[list[Any], Any], None] = run((), s.pager, None)  # type: ignore[assignment]
+    return fn
 
 
 def fill_index(s: Session, t: Table, idx: Any) -> None:
@@ -312,7 +409,11 @@ def fill_index(s: Session, t: Table, idx: Any) -> None:
     fns = [s.compile_row_predicate(t, x) if x is not None else None for x in idx.exprs]
     clock = next((c for c in map(clock_use, idx.exprs) if c is not None), None)
     entries: list[Any] = []
-    for rowid, vals in list(table_rows(s, t)):
+    from pyrite.planner.catalog import column_refs
+
+    need = {c for c in idx.columns if c >= 0} | {
+        t.column_index(n) for x in [*idx.exprs, idx.where] if x is not None for n in column_refs(x)}
+    for rowid, vals in list(table_rows(s, t, need)):
         if clock is not None:
             raise errors.OperationalError(f"non-deterministic use of {clock}() in an index")
         if pred is not None and not V.truth(pred(vals, rowid)):
@@ -492,7 +593,7 @@ def create_view(s: Session, node: ast.CreateView) -> None:
     if kind is not None:
         if node.if_not_exists:
             return
-        raise errors.OperationalError(f"{kind} {node.name} already exists")
+        raise errors.OperationalError(f"{kind} {node.name} already exists").at(node.name_offset)
     _schema_insert(s, ["view", node.name, node.name, 0, node.schema_sql])
     _bump(s)
 
@@ -526,7 +627,7 @@ def drop(s: Session, node: ast.Drop) -> None:
                 raise errors.OperationalError(f"table {node.name} may not be dropped")
             raise errors.OperationalError(f"no such table: {node.name}")
         if t.name.lower().startswith("sqlite_") and t.name.lower() not in (
-                "sqlite_stat1", "sqlite_sequence"):
+                "sqlite_stat1", "sqlite_sequence", "sqlite_parameters"):
             raise errors.OperationalError(f"table {t.name} may not be dropped")
         if t.autoincrement:
             _seq_delete(s, t.name)
@@ -613,8 +714,8 @@ def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
                     continue  # table_info leaves generated (hidden) columns out
                 row: Row = (i if xinfo else len(rows), c.name, c.decl_type or "",
                             int(c.not_null), dflt, c.pk)
-                # hidden: 0 ordinary, 2 generated (3 for STORED: not kept by the catalog)
-                rows.append(row + (2 if c.generated is not None else 0,) if xinfo else row)
+                # hidden: 0 ordinary, 2 VIRTUAL, 3 STORED
+                rows.append(row + (c.hidden,) if xinfo else row)
         elif val is not None and str(val).lower() in cat.views:
             v = cat.views[str(val).lower()]
             prog, _ = s.compile_select_for_ctas(v.select)
@@ -706,14 +807,15 @@ def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
     if name == "encoding":
         return ["encoding"], [("UTF-8",)], False
     if name in ("integrity_check", "quick_check"):
-        return [name], [(m,) for m in s.integrity_check()], False
+        return [name], [(m,) for m in s.integrity_check(val, name == "quick_check")], False
     if name == "database_list":
         return ["seq", "name", "file"], [(0, "main", s.path if s.path != ":memory:" else "")], False
     if name in ("synchronous", "busy_timeout", "temp_store", "locking_mode", "recursive_triggers",
                 "automatic_index", "count_changes", "full_column_names", "short_column_names",
                 "legacy_file_format", "reverse_unordered_selects", "defer_foreign_keys",
                 "ignore_check_constraints", "cell_size_check", "mmap_size", "threads",
-                "wal_autocheckpoint", "auto_vacuum", "secure_delete", "optimize"):
+                "wal_autocheckpoint", "auto_vacuum", "secure_delete", "optimize",
+                "writable_schema"):
         store = s.pragma_store
         if val is not None:
             store[name] = val
@@ -801,8 +903,12 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
             raise errors.OperationalError("Cannot add a PRIMARY KEY column")
         if "UNIQUE" in kinds:
             raise errors.OperationalError("Cannot add a UNIQUE column")
+        gen = next((c for c in cd.constraints if c.kind == "GENERATED"), None)
+        if gen is not None and gen.stored:
+            raise errors.OperationalError("cannot add a STORED column")
         dflt = next((c.expr for c in cd.constraints if c.kind == "DEFAULT"), None)
-        if "NOT NULL" in kinds and (dflt is None or (isinstance(dflt, ast.Literal) and dflt.value is None)):
+        if gen is None and "NOT NULL" in kinds and (
+                dflt is None or (isinstance(dflt, ast.Literal) and dflt.value is None)):
             raise errors.OperationalError("Cannot add a NOT NULL column with default value NULL")
         m = re.search(r"(?is)\bADD\s+(?:COLUMN\s+)?(.*)$", text)
         if m is None:
@@ -812,6 +918,17 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
         cut = old_sql.rstrip().rfind(")")
         tail = old_sql[cut:]
         new_sql = old_sql[:cut].rstrip() + ", " + coldef + tail
+        if gen is not None:
+            node2 = _parse_one(new_sql)
+            assert isinstance(node2, ast.CreateTable)
+            t2 = table_from_ast(node2, t.root, new_sql)
+            gexpr = t2.columns[-1].generated
+            assert gexpr is not None
+            try:
+                check_generated_expr(s, t2, gexpr)
+            except errors.Error as e:
+                raise errors.OperationalError(
+                    f"error in table {t.name} after add column: {e}") from None
 
         def fix(rec: list[Any]) -> list[Any] | None:
             if rec[0] == "table" and isinstance(rec[1], str) and rec[1].lower() == low:
@@ -998,6 +1115,9 @@ def _drop_column(s: Session, t: Table, node: ast.AlterTable) -> None:
     try:
         for _, expr in t2.checks:
             s.compile_row_predicate(t2, expr)
+        for c2 in t2.columns:
+            if c2.generated is not None:
+                check_generated_expr(s, t2, c2.generated)
         for tc in node2.constraints:
             for ic in tc.columns:
                 if isinstance(ic.expr, ast.ColumnRef) and t2.column_index(ic.expr.column) < 0:
@@ -1023,10 +1143,11 @@ def _drop_column(s: Session, t: Table, node: ast.AlterTable) -> None:
             cur.insert([row[c] for c in order])
     else:
         tcur = TableCursor(pg, t.root)
-        for rowid, payload in list(iter_table(pg, t.root)):
+        rpos = -1 if col.virtual else t.record_order().index(pos)  # VIRTUAL: not in records
+        for rowid, payload in list(iter_table(pg, t.root)) if rpos >= 0 else []:
             rec = list(record.decode(payload))
-            if pos < len(rec):
-                del rec[pos]
+            if rpos < len(rec):
+                del rec[rpos]
                 tcur.insert(rowid, bytes(record.encode(rec)))
     tlow = t.name.lower()
 
@@ -1104,7 +1225,8 @@ def analyze(s: Session, node: ast.Analyze) -> None:
                 prev = key
             if n == 0:
                 continue
-            parts = [str(n)] + [str((n + d - 1) // d) if d else "1" for d in distinct]
-            if idx.unique and parts[-1] != "1":
-                parts[-1] = "1"
+            # analyze.c statGet: rows per distinct key prefix, rounded up; 2 counts as 1
+            # when at most one row in ten repeats a key (NULLs compare equal here)
+            parts = [str(n)] + ["1" if not d or (n + d - 1) // d == 2 and n * 10 <= d * 11
+                                else str((n + d - 1) // d) for d in distinct]
             cur.insert(cur.max_rowid() + 1, bytes(record.encode([t.name, idx.name, " ".join(parts)])))

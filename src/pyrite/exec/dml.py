@@ -17,9 +17,15 @@ from pyrite import constants as C
 from pyrite import errors
 from pyrite.exec import values as V
 from pyrite.exec.codegen import Compiler, Cte, Scope, Src
+from pyrite.exec.runtime import rowid_value as _rowid_value
 from pyrite.exec.source import Func
-from pyrite.planner.catalog import Index, Table
+from pyrite.planner.catalog import AFF_BLOB, Index, Table, generated_deps, generated_order
 from pyrite.sql import ast
+from pyrite.storage import IndexCursor as _IndexCursor
+from pyrite.storage import TableCursor as _TableCursor
+from pyrite.storage import btree as _btree
+from pyrite.storage import record as _record
+from pyrite.storage.encode import encode_row as _encode_row
 
 
 class ConflictAbort(errors.ConstraintError):
@@ -58,6 +64,58 @@ def unique_message(t: Table, idx: Index) -> str:
     return f"UNIQUE constraint failed: {names}"
 
 
+class _Static:
+    """What a TableWriter needs of its table that does not change between statements:
+    built once per (table, catalog generation) and kept by the session."""
+
+    __slots__ = ("table", "generation", "strict", "affs", "aff_fast", "notnull", "key_infos",
+                 "has_unique", "rec_cols", "virt")
+
+    def __init__(self, session: Any, table: Table) -> None:
+        from pyrite.storage import KeyInfo
+
+        self.table = table
+        self.generation = session.catalog.generation
+        # STRICT: (column, accepted Python types, "INT column t.a") per typed column
+        self.strict = [(i, _STRICT_OK[(c.decl_type or "").upper()],
+                        f"{(c.decl_type or '').upper()} column {table.name}.{c.name}")
+                       for i, c in enumerate(table.columns)
+                       if table.strict and (c.decl_type or "").upper() in _STRICT_OK]
+        self.affs = [V.Affinity(c.affinity) for c in table.columns]
+        # per column: the one Python type affinity leaves as it is (no call needed),
+        # None when every value goes through apply_affinity
+        self.aff_fast: list[type | bool | None] = [_AFF_KEEPS.get(a) for a in self.affs]
+        self.notnull = [i for i, c in enumerate(table.columns) if c.not_null]
+        colls = session.collations
+        self.key_infos = [
+            (idx, KeyInfo(tuple(None if (c or "BINARY").upper() == "BINARY"
+                                else colls.get((c or "").upper()) for c in idx.collations)
+                          + (None,), tuple(idx.desc) + (False,)))
+            for idx in table.indexes]
+        self.has_unique = any(idx.unique for idx in table.indexes)
+        self.rec_cols = table.record_order()
+        self.virt = table.has_virtual()
+
+
+# affinity -> the Python type it stores unchanged (True: every type, BLOB affinity)
+# (REAL: float, but a zero goes through apply_affinity, which stores -0.0 as 0.0)
+_AFF_KEEPS: dict[V.Affinity, type | bool] = {
+    V.Affinity.TEXT: str, V.Affinity.INTEGER: int, V.Affinity.NUMERIC: int,
+    V.Affinity.REAL: float, V.Affinity.BLOB: True}
+
+
+def _table_static(session: Any, table: Table) -> _Static:
+    cache: dict[int, _Static] | None = getattr(session, "writer_static", None)
+    if cache is None:
+        return _Static(session, table)
+    st = cache.get(id(table))
+    if st is None or st.table is not table or st.generation != session.catalog.generation:
+        if len(cache) > 64:
+            cache.clear()
+        st = cache[id(table)] = _Static(session, table)
+    return st
+
+
 class TableWriter:
     """Writes rows of one table and keeps its indexes in step (W1)."""
 
@@ -65,10 +123,9 @@ class TableWriter:
                  checks: list[tuple[str, Callable[[list[Any], int], Any]]],
                  defaults: list[Callable[[], Any] | None],
                  partial: dict[str, Callable[[list[Any], int], Any]] | None = None,
-                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None
+                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None,
+                 gen: Callable[[list[Any], Any], None] | None = None
                  ) -> None:
-        from pyrite.storage import IndexCursor, KeyInfo, TableCursor
-
         self.ctx = ctx
         self.pg = ctx.session.temp_pager if table.temp else ctx.pager
         self.t = table
@@ -77,20 +134,21 @@ class TableWriter:
         self.defaults = defaults
         self.partial = partial or {}
         self.keys = keys or {}  # expression indexes: name -> key(row, rowid)
-        # STRICT: (column, accepted Python types, "INT column t.a") per typed column
-        self.strict = [(i, _STRICT_OK[(c.decl_type or "").upper()],
-                        f"{(c.decl_type or '').upper()} column {table.name}.{c.name}")
-                       for i, c in enumerate(table.columns)
-                       if table.strict and (c.decl_type or "").upper() in _STRICT_OK]
-        self.cur = TableCursor(self.pg, table.root)
-        colls = ctx.collations
-        self.idx: list[tuple[Index, Any, Any]] = []
-        for idx in table.indexes:
-            ki = KeyInfo(tuple(None if (c or "BINARY").upper() == "BINARY"
-                               else colls.get((c or "").upper()) for c in idx.collations) + (None,),
-                         tuple(idx.desc) + (False,))
-            self.idx.append((idx, ki, IndexCursor(self.pg, idx.root, ki)))
-        self.affs = [V.Affinity(c.affinity) for c in table.columns]
+        # generated columns: gen(row, rowid) computes them into the row (after the
+        # other columns' affinity); VIRTUAL ones are left out of the record
+        self.gen = gen
+        st = self._st = _table_static(ctx.session, table)
+        self.rec_cols = st.rec_cols
+        self.virt = st.virt
+        self.strict = st.strict
+        self.affs = st.affs
+        self.aff_fast = st.aff_fast
+        self.notnull = st.notnull
+        pg = self.pg
+        self.idx: list[tuple[Index, Any, Any]] = [
+            (idx, ki, _IndexCursor(pg, idx.root, ki)) for idx, ki in st.key_infos]
+        self.has_unique = st.has_unique
+        self._pos: tuple[int, int, Any] | None = None  # (rowid, pager gen, TablePos)
         self.ipk = table.ipk
         self.ncols = len(table.columns)
         # ON CONFLICT clauses: (target column set, or None for any; handler, None = DO NOTHING)
@@ -98,6 +156,33 @@ class TableWriter:
         self._in_upsert = False
 
     # ---- helpers
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "cur":  # the table cursor, made on first use
+            cur = self.cur = _TableCursor(self.pg, self.t.root)
+            return cur
+        raise AttributeError(name)
+
+    def _found(self, rowid: int) -> Any:
+        """Where rowid_eq below found rowid (a TablePos), while no page changed since;
+        else None."""
+        p = self._pos
+        if p is not None and p[0] == rowid and p[1] == self.pg.gen and p[2][3]:
+            return p[2]
+        return None
+
+    def rowid_eq(self, v: Any) -> Any:
+        """The statement's own row lookup by rowid (runtime.rowid_eq through
+        btree.table_find), remembering where the row is: the update or delete that
+        follows need not descend again."""
+        r = v if type(v) is int else _rowid_value(v)
+        if r is None:
+            return
+        pg = self.pg
+        pos, payload = _btree.table_find(pg, self.t.root, r)
+        if payload is not None:
+            self._pos = (r, pg.gen, pos)
+            yield r, payload
 
     def _action(self, own: str | None) -> str:
         return (self.conflict or own or "ABORT").upper()
@@ -137,15 +222,20 @@ class TableWriter:
         return None
 
     def _read(self, rowid: int) -> list[Any] | None:
-        from pyrite.storage import record
-
         if not self.cur.seek(rowid):
             return None
-        vals = list(record.decode(self.cur.payload()))
-        if len(vals) < self.ncols:
+        vals = list(_record.decode(self.cur.payload()))
+        if self.virt:
+            rec = vals
+            vals = [None] * self.ncols
+            for j, c in enumerate(self.rec_cols):
+                vals[c] = rec[j] if j < len(rec) else self._default(c)
+        elif len(vals) < self.ncols:
             vals.extend(self._default(i) for i in range(len(vals), self.ncols))
         if self.ipk is not None:
             vals[self.ipk] = rowid
+        if self.gen is not None and self.virt:
+            self.gen(vals, rowid)
         return vals
 
     def _default(self, i: int) -> Any:
@@ -155,10 +245,13 @@ class TableWriter:
     def _prepare(self, vals: list[Any], rowid: Any) -> int:
         """Affinity, rowid choice, NOT NULL and CHECK; returns the rowid."""
         affs = self.affs
+        fast = self.aff_fast
         for i in range(self.ncols):
             v = vals[i]
             if v is not None:
-                vals[i] = V.apply_affinity(v, affs[i])
+                k = fast[i]
+                if k is not True and (type(v) is not k or v == 0.0 and k is float):
+                    vals[i] = V.apply_affinity(v, affs[i])
         if self.ipk is not None:
             rowid = vals[self.ipk]
         if rowid is None:
@@ -172,8 +265,21 @@ class TableWriter:
             rowid = r
         if self.ipk is not None:
             vals[self.ipk] = rowid
+        if self.gen is not None:
+            self.gen(vals, rowid)
         self._validate(vals, rowid)
         return int(rowid)
+
+    def fill(self, vals: list[Any], rowid: Any) -> None:
+        """fill(vals, rowid): a NEW row as a BEFORE trigger sees it: the columns'
+        affinity applied, then the generated columns computed (insert.c)."""
+        cols = self.t.columns
+        for i, aff in enumerate(self.affs):
+            v = vals[i]
+            if v is not None and cols[i].generated is None:
+                vals[i] = V.apply_affinity(v, aff)
+        if self.gen is not None:
+            self.gen(vals, rowid)
 
     def _strict(self, vals: list[Any]) -> None:
         """STRICT: after affinity, each value must be of its column's storage class."""
@@ -191,16 +297,31 @@ class TableWriter:
         affs = self.affs
         if self.strict:
             self._strict(vals)
-        for i, col in enumerate(t.columns):
-            if col.not_null and vals[i] is None:
+        gen = self.gen
+        replaced = False
+        for i in self.notnull:
+            col = t.columns[i]
+            if vals[i] is None:
+                if gen is not None and col.generated is not None:
+                    continue  # generated columns: on a second pass, below
                 act = self._action(t.notnull_conflict.get(i))
                 if act == "REPLACE" and col.default is not None:
                     vals[i] = V.apply_affinity(self._default(i), affs[i])
+                    replaced = True
                     if vals[i] is not None:
                         continue
                 self._fail(f"NOT NULL constraint failed: {t.name}.{col.name}",
                            C.SQLITE_CONSTRAINT_NOTNULL,
                            None if act == "REPLACE" else t.notnull_conflict.get(i))
+        if gen is not None:
+            if replaced:  # a DEFAULT filled in: the generated columns may read it
+                gen(vals, rowid)
+            for i in self.notnull:
+                if vals[i] is None and t.columns[i].generated is not None:
+                    act = self._action(t.notnull_conflict.get(i))  # REPLACE acts as ABORT
+                    self._fail(f"NOT NULL constraint failed: {t.name}.{t.columns[i].name}",
+                               C.SQLITE_CONSTRAINT_NOTNULL,
+                               None if act == "REPLACE" else t.notnull_conflict.get(i))
         for name, chk in self.checks:
             res = chk(vals, rowid)
             if res is not None and not V.truth(res):
@@ -258,7 +379,7 @@ class TableWriter:
         """Returns rowids to delete first (REPLACE); raises on other conflicts."""
         t = self.t
         victims: list[int] = []
-        if rowid != old_rowid and self.cur.seek(rowid):
+        if rowid != old_rowid and self._locate(rowid)[3]:
             own = t.pk_conflict if t.ipk is not None else None
             u = self._upsert_for(frozenset((-1,)))
             if u >= 0 and old_rowid is None:
@@ -273,8 +394,8 @@ class TableWriter:
                     msg = f"UNIQUE constraint failed: {t.name}.rowid"
                     code = C.SQLITE_CONSTRAINT_ROWID
                 self._fail(msg, code, own)
-        for idx, ki, _ in self.idx:
-            if not idx.unique or not self._covers(idx, vals, rowid):
+        for idx, ki, _ in self._unique_order():
+            if not self._covers(idx, vals, rowid):
                 continue
             key = self._key(idx, vals, rowid)
             if any(v is None for v in key):
@@ -294,14 +415,52 @@ class TableWriter:
             self._fail(unique_message(t, idx), code, idx.on_conflict)
         return victims
 
-    def _encode(self, vals: list[Any]) -> bytes:
-        from pyrite.storage import record
+    _uorder: list[tuple[Index, Any, Any]] | None = None
 
+    def _unique_order(self) -> list[tuple[Index, Any, Any]]:
+        """The UNIQUE indexes in the order SQLite checks them: the ON CONFLICT
+        targets first (clause order), then its table's index list, which puts the
+        newest first and those declared ON CONFLICT REPLACE last (build.c)."""
+        order = self._uorder
+        if order is None:
+            uniq = [e for e in reversed(self.idx) if e[0].unique]
+            order = [e for e in uniq if (e[0].on_conflict or "").upper() != "REPLACE"] + [
+                e for e in uniq if (e[0].on_conflict or "").upper() == "REPLACE"]
+            self._uorder = order
+        if self.upserts:
+            first: list[tuple[Index, Any, Any]] = []
+            for target, _ in self.upserts:
+                for e in order:
+                    if target is not None and frozenset(e[0].columns) == target and e not in first:
+                        first.append(e)
+            if first:
+                order = first + [e for e in order if e not in first]
+        return order
+
+    def _locate(self, rowid: int) -> Any:
+        """Where rowid is or belongs in the table (btree.table_locate), remembered for
+        the write that follows while no page changes."""
+        pg = self.pg
+        pos = _btree.table_locate(pg, self.t.root, rowid)
+        self._pos = (rowid, pg.gen, pos)
+        return pos
+
+    def _put(self, rowid: int, payload: bytes) -> None:
+        """Write the table entry, reusing _locate's position when still valid."""
+        pg = self.pg
+        p = self._pos
+        self._pos = None
+        at = p[2] if p is not None and p[0] == rowid and p[1] == pg.gen else None
+        _btree.table_insert(pg, self.t.root, rowid, payload, at)
+
+    def _encode(self, vals: list[Any]) -> bytes:
+        if self.virt:
+            return _encode_row([None if c == self.ipk else vals[c] for c in self.rec_cols])
         if self.ipk is not None:
             rec = list(vals)
             rec[self.ipk] = None
-            return bytes(record.encode(rec))
-        return bytes(record.encode(vals))
+            return _encode_row(rec)
+        return _encode_row(vals)
 
     # ---- operations
 
@@ -334,18 +493,23 @@ class TableWriter:
             old = self._read(v)
             if old is not None:
                 self.delete(v, old)
-        self.cur.insert(r, self._encode(vals))
+        self._put(r, self._encode(vals))
         for idx, _, icur in self.idx:
             if self._covers(idx, vals, r):
                 icur.insert(self._key(idx, vals, r) + (r,))
         if self.t.autoincrement:
             self._seq_update(r)
-        self.ctx.changes += 1
-        self.ctx.last_insert_rowid = r
+        ctx = self.ctx
+        ctx.changes += 1
+        ctx.session.last_insert_rowid = r
         return r
 
     def delete(self, rowid: int, old: list[Any]) -> None:
-        if self.cur.seek(rowid):
+        at = self._found(rowid)
+        if at is not None:
+            self._pos = None
+            _btree.table_delete(self.pg, self.t.root, rowid, at)
+        elif self.cur.seek(rowid):
             self.cur.delete()
         for idx, _, icur in self.idx:
             if self._covers(idx, old, rowid):
@@ -354,7 +518,9 @@ class TableWriter:
     def update(self, rowid: int, old: list[Any], new: list[Any]) -> bool:
         """update(rowid, old, new) -> False when the row was skipped (OR IGNORE, or
         already deleted by an earlier row's REPLACE: SQLite's OP_NotExists)."""
-        if not self.cur.seek(rowid):
+        at = self._found(rowid)
+        gen = self.pg.gen
+        if at is None and not self.cur.seek(rowid):
             return False
         try:
             r = self._prepare(new, rowid if self.ipk is None else None)
@@ -372,12 +538,45 @@ class TableWriter:
                 icur.delete_values(self._key(idx, old, rowid) + (rowid,))
         if r != rowid and self.cur.seek(rowid):
             self.cur.delete()
-        self.cur.insert(r, self._encode(new))
+        payload = self._encode(new)
+        if at is not None and r == rowid and self.pg.gen == gen:
+            _btree.table_insert(self.pg, self.t.root, r, payload, at)
+        else:
+            self.cur.insert(r, payload)
         for idx, _, icur in self.idx:
             if self._covers(idx, new, r):
                 icur.insert(self._key(idx, new, r) + (r,))
         self.ctx.changes += 1
         return True
+
+
+class WriterSlot:
+    """One statement's TableWriter, kept between its executions when the writer holds
+    nothing of a single run (no CHECK, DEFAULT, partial or expression index, generated
+    column functions: those are closures of the run). take() hands it out (or a new
+    one, while it is out: a nested run of the same program); the statement's code puts
+    it back at its normal end. A writer of another pager or catalog is not reused."""
+
+    def __init__(self, table: Table, conflict: str | None) -> None:
+        self.table = table
+        self.conflict = conflict
+        self.defaults: list[Callable[[], Any] | None] = [None] * len(table.columns)
+        self.free: TableWriter | None = None
+
+    def take(self, ctx: Any) -> TableWriter:
+        w = self.free
+        t = self.table
+        if w is not None:
+            self.free = None
+            session = ctx.session
+            pg = session.temp_pager if t.temp else ctx.pager
+            if pg is w.pg and w._st is _table_static(session, t):
+                w.ctx = ctx
+                w.upserts = []
+                w._in_upsert = False
+                w._pos = None
+                return w
+        return TableWriter(ctx, t, self.conflict, [], self.defaults, {}, {}, None)
 
 
 # --------------------------------------------------------------------------- WITHOUT ROWID
@@ -389,9 +588,10 @@ def _coll_fn(ctx: Any, name: str | None) -> Any:
 
 
 def wr_inverse(t: Table) -> tuple[int, ...]:
-    """wr_inverse(t) -> for each table column, its position in the record."""
+    """wr_inverse(t) -> for each table column, its position in the record (-1 for
+    a VIRTUAL generated column, which the record does not hold)."""
     order = t.record_order()
-    inv = [0] * len(order)
+    inv = [-1] * len(t.columns)
     for j, c in enumerate(order):
         inv[c] = j
     return tuple(inv)
@@ -410,6 +610,13 @@ def wr_rows(pager: Any, root: int, inv: tuple[int, ...], ki: Any,
     else:
         it = iter_index(pager, root, ki, key, True, key, True)
     n = len(inv)
+    if -1 in inv:
+        n = max(inv) + 1
+        for rec in it:
+            if len(rec) < n:
+                rec = tuple(rec) + (None,) * (n - len(rec))
+            yield None, [rec[j] if j >= 0 else None for j in inv]
+        return
     for rec in it:
         if len(rec) < n:
             rec = tuple(rec) + (None,) * (n - len(rec))
@@ -449,11 +656,12 @@ class WrTableWriter(TableWriter):
                  checks: list[tuple[str, Callable[[list[Any], int], Any]]],
                  defaults: list[Callable[[], Any] | None],
                  partial: dict[str, Callable[[list[Any], int], Any]] | None = None,
-                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None
+                 keys: dict[str, Callable[[list[Any], Any], tuple[Any, ...]]] | None = None,
+                 gen: Callable[[list[Any], Any], None] | None = None
                  ) -> None:
         from pyrite.storage import IndexCursor, KeyInfo
 
-        super().__init__(ctx, table, conflict, checks, defaults, partial, keys)
+        super().__init__(ctx, table, conflict, checks, defaults, partial, keys, gen)
         pk = table.wr_index
         assert pk is not None
         self.pk = list(table.wr_pk)
@@ -493,6 +701,8 @@ class WrTableWriter(TableWriter):
             row: list[Any] = [None] * self.ncols
             for j, c in enumerate(self.order):
                 row[c] = rec[j] if j < len(rec) else self._default(c)
+            if self.gen is not None and self.virt:
+                self.gen(row, None)
             return row
         return None
 
@@ -502,6 +712,8 @@ class WrTableWriter(TableWriter):
             v = vals[i]
             if v is not None:
                 vals[i] = V.apply_affinity(v, affs[i])
+        if self.gen is not None:
+            self.gen(vals, None)
         self._validate(vals, None)
         return self.pk_of(vals)
 
@@ -512,18 +724,22 @@ class WrTableWriter(TableWriter):
 
         t = self.t
         victims: list[tuple[Any, ...]] = []
-        if old_pk is None or not self._same(pk, old_pk):
-            if self._read(pk) is not None:
-                u = self._upsert_for(frozenset(self.pk))
-                if u >= 0 and old_pk is None:
-                    raise UpsertHit(pk, u)
-                if self._action(t.pk_conflict) == "REPLACE":
-                    victims.append(pk)
-                else:
-                    self._fail(f"UNIQUE constraint failed: {self.pk_names}",
-                               C.SQLITE_CONSTRAINT_PRIMARYKEY, t.pk_conflict)
-        for n, (idx, ki, _) in enumerate(self.idx):
-            if not idx.unique or not self._covers(idx, vals, None):  # type: ignore[arg-type]
+        for n in self._wr_order():
+            if n < 0:  # the PRIMARY KEY
+                if old_pk is not None and self._same(pk, old_pk):
+                    continue
+                if self._read(pk) is not None and not any(self._same(pk, v) for v in victims):
+                    u = self._upsert_for(frozenset(self.pk))
+                    if u >= 0 and old_pk is None:
+                        raise UpsertHit(pk, u)
+                    if self._action(t.pk_conflict) == "REPLACE":
+                        victims.append(pk)
+                    else:
+                        self._fail(f"UNIQUE constraint failed: {self.pk_names}",
+                                   C.SQLITE_CONSTRAINT_PRIMARYKEY, t.pk_conflict)
+                continue
+            idx, ki, _ = self.idx[n]
+            if not self._covers(idx, vals, None):  # type: ignore[arg-type]
                 continue
             key = self._key(idx, vals, None)
             if any(v is None for v in key):
@@ -531,7 +747,7 @@ class WrTableWriter(TableWriter):
             pos = self.pkpos[n]
             for e in iter_index(self.pg, idx.root, ki, key, True, key, True):
                 other = tuple(e[p] for p in pos)
-                if (old_pk is not None and self._same(other, old_pk)) or self._same(other, pk) \
+                if (old_pk is not None and self._same(other, old_pk)) \
                         or any(self._same(other, v) for v in victims):
                     continue
                 u = self._upsert_for(frozenset(idx.columns))
@@ -544,6 +760,38 @@ class WrTableWriter(TableWriter):
                         else C.SQLITE_CONSTRAINT_UNIQUE)
                 self._fail(unique_message(t, idx), code, idx.on_conflict)
         return victims
+
+    _wr_base: list[int] | None = None
+
+    def _wr_order(self) -> list[int]:
+        """The uniqueness checks in SQLite's order (see _unique_order): -1 for the
+        PRIMARY KEY, else a position in self.idx. The PRIMARY KEY is one of the
+        table's indexes there, created where its constraint stands."""
+        base = self._wr_base
+        if base is None:
+            def rank(name: str, n: int) -> int:
+                tail = name.rsplit("_", 1)[-1]
+                if name.lower().startswith("sqlite_autoindex_") and tail.isdigit():
+                    return int(tail)
+                return 1_000_000 + n
+
+            t = self.t
+            assert t.wr_index is not None
+            items = [(rank(t.wr_index.name, -1), -1, (t.pk_conflict or "").upper() == "REPLACE")]
+            items += [(rank(idx.name, n), n, (idx.on_conflict or "").upper() == "REPLACE")
+                      for n, (idx, _, _) in enumerate(self.idx) if idx.unique]
+            items.sort(key=lambda x: (x[2], -x[0]))
+            base = self._wr_base = [n for _, n, _ in items]
+        if self.upserts:
+            first: list[int] = []
+            for target, _ in self.upserts:
+                for n in base:
+                    cols = frozenset(self.pk) if n < 0 else frozenset(self.idx[n][0].columns)
+                    if target is not None and cols == target and n not in first:
+                        first.append(n)
+            if first:
+                return first + [n for n in base if n not in first]
+        return base
 
     def _write(self, vals: list[Any]) -> None:
         self.wcur.insert([vals[c] for c in self.order])
@@ -608,6 +856,23 @@ class WrTableWriter(TableWriter):
         return True
 
 
+def row_payload(pager: Any, root: int, rowid: int) -> Any:
+    """row_payload(pager, root, rowid) -> the record of that row, None if it is gone."""
+    from pyrite.storage import TableCursor
+
+    cur = TableCursor(pager, root)
+    return cur.payload() if cur.seek(rowid) else None
+
+
+def wr_current(pager: Any, root: int, inv: tuple[int, ...], ki: Any, pk: tuple[int, ...],
+               row: list[Any]) -> list[Any] | None:
+    """wr_current(...) -> the row of a WITHOUT ROWID table with row's PRIMARY KEY as
+    it is now, None if there is none."""
+    for _, cur in wr_rows(pager, root, inv, ki, tuple(row[c] for c in pk)):
+        return list(cur)
+    return None
+
+
 def update_from_rows(rows: Any, pk: tuple[int, ...] | None) -> list[Any]:
     """update_from_rows(rows, pk) -> one (key, old, new) per target row of UPDATE … FROM:
     the last join match wins, in rowid order (SQLite's ephemeral table keyed by rowid)."""
@@ -641,6 +906,24 @@ class DmlCompiler(Compiler):
 
     returning_names: list[str]
     returning_decls: list[str | None]
+    # UPDATE/DELETE: (the target's Src, the writer's local name) while its loops compile
+    _wtarget: tuple[Src, str] | None = None
+
+    @property
+    def _slots(self) -> dict[str, str]:
+        """Writer local name -> its WriterSlot constant (writer_setup, put_back)."""
+        d: dict[str, str] | None = self.__dict__.get("_slot_names")
+        if d is None:
+            d = self.__dict__["_slot_names"] = {}
+        return d
+
+    def put_back(self, w: str, main: Func) -> None:
+        """At the normal end of a statement's code: its writer goes back to its slot."""
+        slot = self._slots.get(w)
+        if slot is not None:
+            main.emit(0, f"{slot}.free = {w}")
+
+    live_in: bool = False  # compiling UPDATE's SET: IN (SELECT col) through an index reads live
 
     def target(self, ref: ast.TableRef) -> Table:
         t = self.catalog.table(ref.name)
@@ -658,7 +941,7 @@ class DmlCompiler(Compiler):
         kv = None if t.without_rowid else (kvar or ("k" + rv[1:]))
         return Src(alias or t.name, [c.name for c in t.columns], [c.affinity for c in t.columns],
                    [c.collation for c in t.columns], [c.decl_type for c in t.columns],
-                   rv, kv, table=t, ipk=t.ipk)
+                   rv, kv, table=t, ipk=t.ipk, full_row=True)
 
     # ---- reading WITHOUT ROWID tables (hooks over the SELECT compiler)
 
@@ -677,7 +960,12 @@ class DmlCompiler(Compiler):
     def access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> tuple[str, str]:
         t = src.table
         if t is None or not t.without_rowid:
-            return super().access_path(src, i, sc, terms)
+            it, desc = super().access_path(src, i, sc, terms)
+            wt = self._wtarget
+            if wt is not None and wt[0] is src and it.startswith("rowid_eq("):
+                # the writer reads the row itself: its update/delete then needs no seek
+                it = f"{wt[1]}.rowid_eq({it.split(', ', 2)[2]}"
+            return it, desc
         self.path_decoded = True
         pk = t.wr_index
         assert pk is not None
@@ -718,8 +1006,27 @@ class DmlCompiler(Compiler):
             self.ctes.append({c.name.lower(): Cte(c.name, c.columns, c.select, w.recursive)
                               for c in w.ctes})
 
-    def writer_setup(self, t: Table, conflict: str | None, main: Func) -> str:
-        """Emit the writer construction; returns its local name."""
+    def gen_func(self, t: Table, main: Func) -> str:
+        """A nested function gen(row, rowid) computing the generated columns of a
+        full row in place, in SQLite's order, each with its column's affinity."""
+        if not t.has_generated():
+            return "None"
+        fname = self.fresh("gen")
+        f = Func(f"def {fname}(row, rowid):")
+        sc = Scope([self.table_src(t, t.name, "row", "rowid")], None, f)
+        for i in generated_order(t):
+            col = t.columns[i]
+            assert col.generated is not None
+            code = self.ex(col.generated, sc)
+            if col.affinity != AFF_BLOB:
+                code = f"apply_affinity({code}, {self.const(V.Affinity(col.affinity))})"
+            f.emit(0, f"row[{i}] = {code}")
+        main.nest(f)
+        return fname
+
+    def writer_setup(self, t: Table, conflict: str | None, main: Func, gen: bool = True) -> str:
+        """Emit the writer construction; returns its local name. gen: the statement
+        writes new rows (INSERT, UPDATE), so the writer computes generated columns."""
         checks = []
         for name, expr in t.checks:
             fname = self.fresh("chk")
@@ -763,11 +1070,18 @@ class DmlCompiler(Compiler):
             f.emit(0, f"return ({''.join(p + ', ' for p in parts)})")
             main.nest(f)
             keys.append(f"{self.const(idx.name)}: {fname}")
+        gname = self.gen_func(t, main) if gen else "None"
         w = self.fresh("w")
+        if not (checks or partial or keys or t.without_rowid or gname != "None"
+                or any(d != "None" for d in defaults)):
+            slot = self.const(WriterSlot(t, conflict))
+            main.emit(0, f"{w} = {slot}.take(X)")
+            self._slots[w] = slot
+            return w
         make = self.const(WrTableWriter if t.without_rowid else TableWriter)
         main.emit(0, f"{w} = {make}(X, {self.const(t)}, {self.const(conflict)}, "
                      f"[{', '.join(checks)}], [{', '.join(defaults)}], {{{', '.join(partial)}}}, "
-                     f"{{{', '.join(keys)}}})")
+                     f"{{{', '.join(keys)}}}, {gname})")
         return w
 
     def returning(self, items: tuple[ast.ResultColumn, ...], sc: Scope) -> str:
@@ -794,9 +1108,12 @@ class DmlCompiler(Compiler):
                         i = -1
                     else:
                         raise errors.OperationalError(f"table {t.name} has no column named {cname}")
+                if i >= 0 and t.columns[i].generated is not None:
+                    raise errors.OperationalError(
+                        f'cannot INSERT into generated column "{t.columns[i].name}"')
                 targets.append(i)
         else:
-            targets = list(range(n))
+            targets = [i for i in range(n) if t.columns[i].generated is None]
         w = self.writer_setup(t, node.conflict, main)
         for up in node.upsert:
             self.gen_upsert(t, up, w, main)
@@ -830,6 +1147,8 @@ class DmlCompiler(Compiler):
             vv, kk = self.fresh("v"), self.fresh("q")
             main.emit(1, f"{vv} = [{', '.join(parts)}]")
             rk = t.ipk is not None and f"{vv}[{t.ipk}]" or rowid_expr
+            if before:
+                main.emit(1, f"{w}.fill({vv}, {rk})")
             for b in before:
                 main.emit(1, f"if not X.fire({b}, NULLROW, None, {vv}, "
                              f"-1 if {rk} is None else {rk}): continue")
@@ -852,6 +1171,7 @@ class DmlCompiler(Compiler):
             main.emit(1, f"yield {self.returning(node.returning, rsc)}")
         else:
             main.emit(1, f"{w}.insert([{', '.join(parts)}], {rowid_expr})")
+        self.put_back(w, main)
 
     def gen_upsert(self, t: Table, up: ast.Upsert, w: str, main: Func) -> None:
         target = "None"
@@ -945,14 +1265,21 @@ class DmlCompiler(Compiler):
     # ---- UPDATE / DELETE
 
     def _scan_target(self, t: Table, alias: str | None, where: ast.Expr | None,
-                     from_: ast.FromItem | None = None) -> tuple[Scope, Src, Func, int]:
+                     from_: ast.FromItem | None = None, writer: str | None = None
+                     ) -> tuple[Scope, Src, Func, int]:
         f = Func(f"def {self.fresh('f')}():")
         src = self.table_src(t, alias)
+        src.full_row = False  # rows read from the table: VIRTUAL columns computed on read
         sc = Scope([src], self.outer, f)
         on_terms: list[list[ast.Expr]] = [[]]
         if from_ is not None:
             self._join_from(sc, from_, f, on_terms)
-        level = self.gen_loops(sc, f, where, on_terms)
+        saved = self._wtarget
+        self._wtarget = (src, writer) if writer is not None and from_ is None else None
+        try:
+            level = self.gen_loops(sc, f, where, on_terms)
+        finally:
+            self._wtarget = saved
         return sc, src, f, level
 
     def _join_from(self, sc: Scope, from_: ast.FromItem, f: Func,
@@ -1005,9 +1332,12 @@ class DmlCompiler(Compiler):
                          None, order_by, limit, offset)
         return ast.InSelect(ast.ColumnRef(None, ref.alias or t.name, "rowid"), sub, False)
 
-    def _old_row(self, t: Table, src: Src) -> str:
+    def _old_row(self, t: Table, src: Src, sc: Scope) -> str:
         parts: list[str] = []
         for i in range(len(t.columns)):
+            if t.columns[i].virtual:
+                parts.append(self.generated_read(sc, src, i))
+                continue
             parts.append(str(src.kvar) if i == t.ipk else f"{src.rvar}[{i}]")
             src.used.add(i)
         return "[" + ", ".join(parts) + "]"
@@ -1024,6 +1354,9 @@ class DmlCompiler(Compiler):
                 i = t.column_index(name)
                 if i < 0:
                     raise errors.OperationalError(f"no such column: {name}")
+                if t.columns[i].generated is not None:
+                    raise errors.OperationalError(
+                        f'cannot UPDATE generated column "{t.columns[i].name}"')
                 cols.append(i)
             e = s.expr
             if len(cols) == 1:
@@ -1055,23 +1388,60 @@ class DmlCompiler(Compiler):
         w = self.writer_setup(t, node.conflict, main)
         where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
                                   node.offset)
-        sc, src, f, level = self._scan_target(t, node.table.alias, where, node.from_)
-        assignments = self.set_exprs(t, node.sets, sc, f, level)
-        old = self._old_row(t, src)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where, node.from_, w)
+        buf, mark = "", -1
+        if node.from_ is None:
+            # Two passes, as SQLite's UPDATE: the WHERE picks every row first; then
+            # row by row the SET expressions are computed and (while this generator
+            # waits) the row written, so a subquery of a later row sees the earlier
+            # rows' new values. Uncorrelated subqueries are computed once, at the
+            # first row; `x IN (SELECT col …)` read through an index reads it live.
+            buf = self.fresh("ub")
+            kv = src.kvar or "_"
+            f.pre.append(f"{buf} = []")
+            f.emit(level, f"{buf}.append(({kv}, {src.rvar}))")
+            mark = len(f.body)
+            f.emit(0, "pass")  # becomes the sort into rowid order when SQLite uses a RowSet
+            f.emit(0, f"for {kv}, {src.rvar} in {buf}:")
+            level = 1
+            may_replace = node.conflict == "REPLACE" or (node.conflict is None and (
+                t.pk_conflict == "REPLACE" or any(i.on_conflict == "REPLACE" for i in t.indexes)))
+            if may_replace or any(
+                    tr.table.lower() == t.name.lower() and tr.node.event.upper() == "UPDATE"
+                    for tr in self.catalog.triggers.values()):
+                # a trigger or a REPLACE may have changed or deleted a later row: read
+                # it again (SQLite's second pass seeks each row; a gone one is skipped)
+                if t.without_rowid:
+                    assert t.wr_index is not None
+                    f.emit(1, f"{src.rvar} = {self.const(wr_current)}({self.pg_of(t)}, "
+                              f"{self.const(t.root)}, {self.const(wr_inverse(t))}, "
+                              f"{self.key_info(t.wr_index)}, {self.const(tuple(t.wr_pk))}, "
+                              f"{src.rvar})")
+                    f.emit(1, f"if {src.rvar} is None: continue")
+                else:
+                    p = f"p{src.rvar}"
+                    f.emit(1, f"{p} = {self.const(row_payload)}({self.pg_of(t)}, "
+                              f"{self.const(t.root)}, {kv})")
+                    f.emit(1, f"if {p} is None: continue")
+                    f.emit(1, f"{src.rvar} = decode_columns({p}, @{src.rvar}@)")
+                    f.emit(1, self.pad_line(src))
+        saved_live = self.live_in
+        self.live_in = node.from_ is None
+        try:
+            assignments = self.set_exprs(t, node.sets, sc, f, level)
+        finally:
+            self.live_in = saved_live
+        old = self._old_row(t, src, sc)
         new_parts = []
         for i in range(len(t.columns)):
             if i in assignments:
                 new_parts.append(assignments[i])
+            elif t.columns[i].generated is not None:
+                new_parts.append("None")  # the writer computes it
             else:
                 new_parts.append(str(src.kvar) if i == t.ipk else f"{src.rvar}[{i}]")
         f.emit(level, f"yield {src.kvar}, {old}, [{', '.join(new_parts)}]")
-        self.finish_sources(sc)
-        main.nest(f)
-        fname = f.header[4:-3]
-        if node.from_ is not None:
-            pk = self.const(tuple(t.wr_pk) if t.without_rowid else None)
-            main.emit(0, f"for k, old, new in {self.const(update_from_rows)}({fname}(), {pk}):")
-        else:
+        if node.from_ is None:
             # Without one-pass (REPLACE, triggers, a changed rowid) SQLite collects the
             # rowids in a RowSet and updates the rows in rowid order (update.c)
             replace = node.conflict == "REPLACE" or (node.conflict is None and any(
@@ -1079,40 +1449,65 @@ class DmlCompiler(Compiler):
             # ... and so when the scan reads an index the UPDATE changes (ONEPASS_OFF)
             scan_idx = {ln[2].split(" INDEX ", 1)[1].split(" ", 1)[0].lower()
                         for ln in self.plan.lines if " INDEX " in ln[2]}
-            changed = any(i.name.lower() in scan_idx and set(i.columns) & set(assignments)
+            changing = set(assignments)
+            grow = True
+            while grow:  # a generated column changes with any column it reads
+                grow = False
+                for g, col in enumerate(t.columns):
+                    if col.generated is not None and g not in changing \
+                            and generated_deps(t, g) & changing:
+                        changing.add(g)
+                        grow = True
+            changed = any(i.name.lower() in scan_idx and set(i.columns) & changing
                           for i in t.indexes)
             rowset = not t.without_rowid and (replace or changed or t.ipk in assignments or any(
                 tr.table.lower() == t.name.lower() for tr in self.catalog.triggers.values()))
-            rows = f"sorted({fname}(), key=lambda r: r[0])" if rowset else f"list({fname}())"
-            main.emit(0, f"for k, old, new in {rows}:")
+            if rowset:
+                f.body[mark] = (0, f"{buf}.sort(key=lambda r: r[0])")
+        self.finish_sources(sc)
+        main.nest(f)
+        fname = f.header[4:-3]
+        # the loop's names: inside a trigger body, fresh ones, so that the trigger's own
+        # old/new rows (read by this statement's expressions) are not overwritten
+        kn, on, nn = ("k", "old", "new") if self.outer is None else (
+            self.fresh("uk"), self.fresh("uo"), self.fresh("un"))
+        if node.from_ is not None:
+            pk = self.const(tuple(t.wr_pk) if t.without_rowid else None)
+            main.emit(0, f"for {kn}, {on}, {nn} in {self.const(update_from_rows)}({fname}(), {pk}):")
+        else:
+            main.emit(0, f"for {kn}, {on}, {nn} in {fname}():")
         setcols = {t.columns[i].name.lower() for i in assignments}
         before = self.trigger_funcs(t, "UPDATE", "BEFORE", setcols, main)
         after = self.trigger_funcs(t, "UPDATE", "AFTER", setcols, main)
+        if before:
+            main.emit(1, f"{w}.fill({nn}, {nn}[{t.ipk}] if {nn}[{t.ipk}] is not None else {kn})"
+                      if t.ipk is not None else f"{w}.fill({nn}, {kn})")
         for b in before:
-            main.emit(1, f"if not X.fire({b}, old, k, new, k): continue")
+            main.emit(1, f"if not X.fire({b}, {on}, {kn}, {nn}, {kn}): continue")
         if after:
-            main.emit(1, f"if not {w}.update(k, old, new): continue")
-            nk = f"new[{t.ipk}]" if t.ipk is not None else "k"
+            main.emit(1, f"if not {w}.update({kn}, {on}, {nn}): continue")
+            nk = f"{nn}[{t.ipk}]" if t.ipk is not None else kn
             for a in after:
-                main.emit(1, f"X.fire({a}, old, k, new, {nk})")
+                main.emit(1, f"X.fire({a}, {on}, {kn}, {nn}, {nk})")
             main.emit(1, "pass")
         if after and not node.returning:
             pass
         elif node.returning and after:
             kk = self.fresh("q")
-            main.emit(1, f"{kk} = new[{t.ipk}]" if t.ipk is not None else f"{kk} = k")
-            rsrc = self.table_src(t, node.table.alias, "new", kk)
+            main.emit(1, f"{kk} = {nn}[{t.ipk}]" if t.ipk is not None else f"{kk} = {kn}")
+            rsrc = self.table_src(t, node.table.alias, nn, kk)
             rsrc.used = set(range(len(t.columns)))
             main.emit(1, f"yield {self.returning(node.returning, Scope([rsrc], None, main))}")
         elif node.returning:
             kk = self.fresh("q")
-            main.emit(1, f"if not {w}.update(k, old, new): continue")
-            main.emit(1, f"{kk} = new[{t.ipk}]" if t.ipk is not None else f"{kk} = k")
-            rsrc = self.table_src(t, node.table.alias, "new", kk)
+            main.emit(1, f"if not {w}.update({kn}, {on}, {nn}): continue")
+            main.emit(1, f"{kk} = {nn}[{t.ipk}]" if t.ipk is not None else f"{kk} = {kn}")
+            rsrc = self.table_src(t, node.table.alias, nn, kk)
             rsrc.used = set(range(len(t.columns)))
             main.emit(1, f"yield {self.returning(node.returning, Scope([rsrc], None, main))}")
         else:
-            main.emit(1, f"{w}.update(k, old, new)")
+            main.emit(1, f"{w}.update({kn}, {on}, {nn})")
+        self.put_back(w, main)
 
     def gen_delete(self, node: ast.Delete, main: Func) -> None:
         self.push_with(node.with_)
@@ -1121,26 +1516,28 @@ class DmlCompiler(Compiler):
                 and not node.returning:
             main.emit(0, f"X.clear_table({self.const(t)})")
             return
-        w = self.writer_setup(t, None, main)
+        w = self.writer_setup(t, None, main, gen=False)
         where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
                                   node.offset)
-        sc, src, f, level = self._scan_target(t, node.table.alias, where)
-        old = self._old_row(t, src)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where, None, w)
+        old = self._old_row(t, src, sc)
         f.emit(level, f"yield {src.kvar}, {old}")
         self.finish_sources(sc)
         main.nest(f)
         fname = f.header[4:-3]
-        main.emit(0, f"for k, old in list({fname}()):")
+        kn, on = ("k", "old") if self.outer is None else (self.fresh("dk"), self.fresh("do"))
+        main.emit(0, f"for {kn}, {on} in list({fname}()):")
         for b in self.trigger_funcs(t, "DELETE", "BEFORE", set(), main):
-            main.emit(1, f"if not X.fire({b}, old, k, NULLROW, None): continue")
-        main.emit(1, f"{w}.delete(k, old)")
+            main.emit(1, f"if not X.fire({b}, {on}, {kn}, NULLROW, None): continue")
+        main.emit(1, f"{w}.delete({kn}, {on})")
         main.emit(1, "X.changes += 1")
         for a in self.trigger_funcs(t, "DELETE", "AFTER", set(), main):
-            main.emit(1, f"X.fire({a}, old, k, NULLROW, None)")
+            main.emit(1, f"X.fire({a}, {on}, {kn}, NULLROW, None)")
         if node.returning:
-            rsrc = self.table_src(t, node.table.alias, "old", "k")
+            rsrc = self.table_src(t, node.table.alias, on, kn)
             rsrc.used = set(range(len(t.columns)))
             main.emit(1, f"yield {self.returning(node.returning, Scope([rsrc], None, main))}")
+        self.put_back(w, main)
 
 
 __all__ = ["ConflictAbort", "DmlCompiler", "TableWriter"]

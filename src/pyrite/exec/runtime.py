@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key
+from operator import itemgetter
 from typing import Any
 
 from pyrite import errors
 from pyrite.exec import values as V
+from pyrite.storage import TableCursor, iter_index, iter_table, iter_table_from
 
 NULLROW: tuple[None, ...] = (None,) * 2100
 SENT: Any = object()
@@ -379,7 +381,13 @@ class Min:
         """Returns True when v became the new extreme (bare columns follow it)."""
         if v is None:
             return False
-        if self.v is None or V.compare(v, self.v, self.coll) < 0:
+        cur = self.v
+        if type(v) is type(cur) and (self.coll is None or type(v) is not str):
+            if v < cur:  # same type: Python's order is SQLite's (BINARY for text)
+                self.v = v
+                return True
+            return False
+        if cur is None or V.compare(v, cur, self.coll) < 0:
             self.v = v
             return True
         return False
@@ -394,7 +402,13 @@ class Max(Min):
     def step(self, v: Any) -> bool:
         if v is None:
             return False
-        if self.v is None or V.compare(v, self.v, self.coll) > 0:
+        cur = self.v
+        if type(v) is type(cur) and (self.coll is None or type(v) is not str):
+            if v > cur:
+                self.v = v
+                return True
+            return False
+        if cur is None or V.compare(v, cur, self.coll) > 0:
             self.v = v
             return True
         return False
@@ -482,8 +496,6 @@ def rowid_value(v: Any) -> int | None:
 
 def rowid_eq(pager: Any, root: int, v: Any) -> Iterator[tuple[int, bytes]]:
     """rowid_eq(pager, root, v) -> the (rowid, payload) with that rowid, if any."""
-    from pyrite.storage import TableCursor
-
     r = rowid_value(v)
     if r is None:
         return
@@ -494,8 +506,6 @@ def rowid_eq(pager: Any, root: int, v: Any) -> Iterator[tuple[int, bytes]]:
 
 def rowid_in(pager: Any, root: int, vals: Iterable[Any]) -> Iterator[tuple[int, bytes]]:
     """rowid_in(pager, root, vals) -> rows whose rowid is one of vals (ascending)."""
-    from pyrite.storage import TableCursor
-
     ids = sorted({r for r in (rowid_value(v) for v in vals) if r is not None})
     cur = TableCursor(pager, root)
     for r in ids:
@@ -507,8 +517,6 @@ def rowid_range(pager: Any, root: int, lo: Any, hi: Any) -> Iterator[tuple[int, 
     """rowid_range(pager, root, lo, hi) -> rows with lo <= rowid (<= hi), bounds
     widened to integers; the caller re-checks the exact terms."""
     import math
-
-    from pyrite.storage import iter_table, iter_table_from
 
     start: int | None = None
     if lo is not None:
@@ -548,8 +556,6 @@ def rowid_range_rev(pager: Any, root: int, lo: Any, hi: Any) -> Iterator[tuple[i
 
 def rowid_minmax(pager: Any, root: int, is_max: bool) -> int | None:
     """rowid_minmax(pager, root, is_max) -> the smallest/largest rowid, or NULL if empty."""
-    from pyrite.storage import TableCursor
-
     cur = TableCursor(pager, root)
     ok = cur.last() if is_max else cur.first()
     return int(cur.rowid) if ok else None
@@ -557,8 +563,6 @@ def rowid_minmax(pager: Any, root: int, is_max: bool) -> int | None:
 
 def index_minmax(pager: Any, iroot: int, key_info: Any, is_max: bool) -> Any:
     """index_minmax(...) -> min/max non-NULL first key column of an index, or NULL."""
-    from pyrite.storage import iter_index
-
     if is_max:
         for e in iter_index(pager, iroot, key_info, reverse=True):
             return e[0]
@@ -570,8 +574,6 @@ def index_minmax(pager: Any, iroot: int, key_info: Any, is_max: bool) -> Any:
 
 def index_minmax_desc(pager: Any, iroot: int, key_info: Any, is_max: bool) -> Any:
     """index_minmax for an index whose first column is DESC (NULLs sort last)."""
-    from pyrite.storage import iter_index
-
     for e in iter_index(pager, iroot, key_info, reverse=not is_max):
         if e[0] is not None:
             return e[0]
@@ -580,8 +582,6 @@ def index_minmax_desc(pager: Any, iroot: int, key_info: Any, is_max: bool) -> An
 
 def iter_table_rev(pager: Any, root: int) -> Iterator[tuple[int, bytes]]:
     """iter_table_rev(pager, root) -> (rowid, payload) from the largest rowid down."""
-    from pyrite.storage import TableCursor
-
     cur = TableCursor(pager, root)
     ok = cur.last()
     while ok:
@@ -591,8 +591,6 @@ def iter_table_rev(pager: Any, root: int) -> Iterator[tuple[int, bytes]]:
 
 def index_rows(pager: Any, troot: int, entries: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
     """index_rows(pager, troot, entries) -> table rows for index entries (rowid last)."""
-    from pyrite.storage import TableCursor
-
     cur = TableCursor(pager, troot)
     for e in entries:
         r = e[-1]
@@ -603,8 +601,6 @@ def index_rows(pager: Any, troot: int, entries: Iterable[tuple[Any, ...]]) -> It
 def index_eq(pager: Any, iroot: int, troot: int, key_info: Any, key: tuple[Any, ...]
              ) -> Iterator[tuple[int, bytes]]:
     """index_eq(...) -> table rows whose index key starts with `key`."""
-    from pyrite.storage import iter_index
-
     if any(k is None for k in key):
         return
     yield from index_rows(pager, troot, iter_index(pager, iroot, key_info, key, True, key, True))
@@ -613,8 +609,6 @@ def index_eq(pager: Any, iroot: int, troot: int, key_info: Any, key: tuple[Any, 
 def index_in(pager: Any, iroot: int, troot: int, key_info: Any, vals: Iterable[Any]
              ) -> Iterator[tuple[int, bytes]]:
     """index_in(...) -> table rows whose first index column is one of vals."""
-    from pyrite.storage import iter_index
-
     seen: list[Any] = []
     for v in vals:
         if v is None or any(V.sql_eq(v, s) == 1 and type(v) is type(s) for s in seen):
@@ -627,8 +621,6 @@ def index_range(pager: Any, iroot: int, troot: int, key_info: Any, lo: Any, lo_i
                 hi: Any, hi_incl: bool) -> Iterator[tuple[int, bytes]]:
     """index_range(...) -> table rows whose first index column lies in the bounds.
     A NULL bound matches nothing; a missing lower bound still skips NULL keys."""
-    from pyrite.storage import iter_index
-
     lo_key: tuple[Any, ...] | None
     if lo is SENT:
         lo_key = (None,)
@@ -693,6 +685,8 @@ def btree_count(pager: Any, root: int) -> int:
         if kind == 0x02:  # index interior cells are entries too
             total += ncell
         ptrs = off + 12
+        if ptrs + 2 * ncell > len(page):  # a cell count the page cannot hold
+            raise errors.CorruptError()
         for i in range(ncell):
             cell = page[ptrs + 2 * i] << 8 | page[ptrs + 2 * i + 1]
             stack.append(int.from_bytes(page[cell:cell + 4], "big"))
@@ -724,8 +718,6 @@ def index_scan(pager: Any, iroot: int, key_info: Any, eq: tuple[Any, ...], range
     """index_scan(...) -> index records (rowid last) whose leading columns equal `eq`
     and, when `ranged`, whose next column lies in [lo, hi] (SENT = no bound; a
     missing lower bound skips NULL keys; a NULL bound or NULL in eq matches nothing)."""
-    from pyrite.storage import iter_index
-
     if lo is None or hi is None or any(k is None for k in eq):
         return
     if ISNULL in eq:
@@ -750,8 +742,6 @@ def index_scan(pager: Any, iroot: int, key_info: Any, eq: tuple[Any, ...], range
 def index_in_entries(pager: Any, iroot: int, key_info: Any, vals: Iterable[Any]
                      ) -> Iterator[tuple[Any, ...]]:
     """index_in_entries(...) -> index records whose first column is one of vals, each once."""
-    from pyrite.storage import iter_index
-
     seen: list[Any] = []
     for v in vals:
         if v is None or any(V.sql_eq(v, s) == 1 and type(v) is type(s) for s in seen):
@@ -763,18 +753,34 @@ def index_in_entries(pager: Any, iroot: int, key_info: Any, vals: Iterable[Any]
 def cover_rows(entries: Iterable[tuple[Any, ...]], pos: tuple[tuple[int, int], ...], n: int
                ) -> Iterator[tuple[int, list[Any]]]:
     """cover_rows(entries, pos, n) -> (rowid, row) from index records alone (a covering
-    index): row has n columns, column p taken from record field j for (j, p) in pos."""
-    for e in entries:
-        row: list[Any] = [None] * n
+    index): row has n columns, column p taken from record field j for (j, p) in pos.
+    A record with too few fields (a damaged file) is CorruptError."""
+    if n > 1 and pos and all(j >= 0 for j, _ in pos) and len({p for _, p in pos}) == len(pos):
+        # one C call per entry: field j where a column is covered, else the None
+        # appended to the entry (index -1)
+        at = [-1] * n
         for j, p in pos:
-            row[p] = e[j]
-        yield e[-1], row
+            at[p] = j
+        get = itemgetter(*at)
+        need = max(j for j, _ in pos)
+        none1 = (None,)
+        for e in entries:
+            if len(e) <= need:
+                raise errors.CorruptError()
+            yield e[-1], get(e + none1)
+        return
+    try:
+        for e in entries:
+            row: list[Any] = [None] * n
+            for j, p in pos:
+                row[p] = e[j]
+            yield e[-1], row
+    except IndexError:
+        raise errors.CorruptError() from None
 
 
 def index_count(pager: Any, iroot: int, key_info: Any) -> int:
     """index_count(...) -> number of entries in an index B-tree (count(*) shortcut)."""
-    from pyrite.storage import iter_index
-
     n = 0
     for _ in iter_index(pager, iroot, key_info):
         n += 1
@@ -784,8 +790,6 @@ def index_count(pager: Any, iroot: int, key_info: Any) -> int:
 def index_only(pager: Any, iroot: int, key_info: Any, key: tuple[Any, ...] | None
                ) -> Iterator[tuple[Any, ...]]:
     """index_only(...) -> index records (covering scan), optionally with a key prefix."""
-    from pyrite.storage import iter_index
-
     if key is None:
         yield from iter_index(pager, iroot, key_info)
         return

@@ -41,6 +41,9 @@ Row = tuple[Any, ...]
 
 
 _IDLE_TICKS = 1 << 30  # page fetches between _tick calls with no progress handler
+_CONTROL = frozenset(("begin", "commit", "rollback", "savepoint", "release"))
+_DONE: Any = object()  # next(it, _DONE): the statement has no more rows
+_LIST_ITERATOR: type = type(iter([]))
 
 
 class StmtState(enum.Enum):
@@ -296,6 +299,10 @@ class Statement:
 
     def bind(self, values: Sequence[Any] | Mapping[str, Any]) -> None:
         n = self.parsed.param_count
+        t = type(values)
+        if (t is list or t is tuple) and len(values) == n:
+            self.params = tuple(values)
+            return
         if isinstance(values, Mapping):
             out = []
             for i, name in enumerate(self.parsed.param_names):
@@ -343,10 +350,7 @@ class Statement:
         it = self._it
         assert it is not None
         try:
-            row = next(it)
-        except StopIteration:
-            self._finish(True, None)
-            return None
+            row = next(it, _DONE)
         except errors.Error as e:
             self._finish(False, e)
             raise _public(e) from None
@@ -362,20 +366,21 @@ class Statement:
             err2 = errors.OperationalError(str(e) or "out of memory")
             self._finish(False, err2)
             raise err2 from None
-        del s
+        if row is _DONE:
+            self._finish(True, None)
+            return None
         return row
 
     def _start(self) -> None:
         s = self.session
         prog = self.program
-        if prog.generation != s.catalog.generation and prog.kind not in (
-                "begin", "commit", "rollback", "savepoint", "release"):
+        control = prog.kind in _CONTROL
+        if prog.generation != s.catalog.generation and not control:
             s.check_schema()
             if prog.generation != s.catalog.generation:
                 self.program = prog = s.compile(self.parsed, self.sql)
-        self._sp = s.stmt_begin(prog)
-        if prog.generation != s.catalog.generation and prog.kind not in (
-                "begin", "commit", "rollback", "savepoint", "release"):
+        self._sp = None if control else s.stmt_begin(prog)
+        if prog.generation != s.catalog.generation and not control:
             try:
                 self.program = prog = s.compile(self.parsed, self.sql)
             except errors.Error as e:
@@ -411,12 +416,15 @@ class Statement:
             s.total_changes += ctx.changes
         it = self._it
         self._it = None
-        if it is not None and hasattr(it, "close"):
+        if it is not None and type(it) is not _LIST_ITERATOR and hasattr(it, "close"):
             try:
                 it.close()
             except Exception:
                 pass
-        s.stmt_end(self._sp, ok, err, self.program)
+        if self.program.kind not in _CONTROL:
+            s.stmt_end(self._sp, ok, err, self.program)
+        if s.progress is None and getattr(s.pager, "watch", None) is not None:
+            s._rewatch()  # interrupt() watched page fetches for this statement only
 
     def reset(self) -> None:
         if self.state is StmtState.RUNNING:
@@ -461,6 +469,7 @@ class Session:
         self._active = 0
         self._savepoints: list[tuple[str, int]] = []  # (name, pager savepoint number)
         self._cache: dict[tuple[str, int], tuple[ast.Parsed, int, Program]] = {}
+        self.writer_static: dict[int, Any] = {}  # exec/dml.py: per-table writer set-up
         self._closed = False
         self.env = Env(self)
         self.authorizer: Any = None
@@ -756,7 +765,7 @@ class Session:
     def stmt_begin(self, prog: Program) -> int | None:
         p = self.pager
         kind = prog.kind
-        if kind in ("begin", "commit", "rollback", "savepoint", "release"):
+        if kind in _CONTROL:
             return None
         opened = not p.in_read
         if opened:
@@ -770,7 +779,8 @@ class Session:
                 self.reload_schema()
             sp = None
             if not prog.readonly:
-                self._begin_write(p)
+                if not p.in_write:
+                    self._begin_write(p)
                 sp = p.savepoint_begin()
         except BaseException:
             # Like SQLite's unlockBtreeIfUnused: a lock this statement took is let go
@@ -784,7 +794,7 @@ class Session:
         return sp
 
     def stmt_end(self, sp: int | None, ok: bool, err: BaseException | None, prog: Program) -> None:
-        if prog.kind in ("begin", "commit", "rollback", "savepoint", "release"):
+        if prog.kind in _CONTROL:
             return
         p = self.pager
         self._active -= 1
@@ -923,19 +933,64 @@ class Session:
     def run_ctx(self) -> RunCtx:
         return RunCtx(self)
 
-    def integrity_check(self) -> list[str]:
-        try:
-            from pyrite.storage import integrity_check
-        except ImportError:
-            return ["ok"]
-        roots: list[tuple[int, bool]] = [(1, True)]
-        for t in self.catalog.tables.values():
-            if t.root > 1:
-                roots.append((t.root, True))
-            for idx in t.indexes:
-                roots.append((idx.root, False))
-        msgs = integrity_check(self.pager, roots)
-        return msgs or ["ok"]
+    def integrity_check(self, arg: Any = None, quick: bool = False) -> list[str]:
+        """PRAGMA integrity_check / quick_check [(N | table)] -> result rows, as SQLite
+        3.40 (storage/integrity.py pragma_check): the tables in SQLite's schema-hash
+        order, each with its B-trees and what can be verified row by row."""
+        from pyrite.exec.dml import index_layout
+        from pyrite.storage.integrity import IndexSpec, TableSpec, pragma_check, schema_order
+
+        mx = 100
+        only = None
+        if arg is not None:
+            text = str(arg).strip()
+            if isinstance(arg, int) or text.lstrip("+-").isdigit():
+                mx = int(text)
+                if mx <= 0 or mx > 0x7FFFFFFF:
+                    mx = 100
+            else:
+                low = text.lower()
+                only = self.catalog.tables.get(
+                    "sqlite_schema" if low in ("sqlite_master", "main.sqlite_master") else low)
+                if only is None:
+                    raise errors.OperationalError(f"no such table: {text}")
+        tables = list(self.catalog.tables.items())
+        names = ["sqlite_master" if k == "sqlite_schema" else t.name for k, t in tables]
+        specs: list[TableSpec] = []
+        for pos in schema_order(names):
+            t = tables[pos][1]
+            if only is not None and t is not only:
+                continue
+            order = t.record_order()
+            where = {c: n for n, c in enumerate(order)}
+            if t.ipk is not None:
+                where[t.ipk] = -1
+            idxs = list(reversed(t.indexes))
+            btrees = ([] if t.without_rowid else [t.root]) + [x.root for x in idxs]
+            if t.without_rowid:
+                btrees.append(t.root)
+            not_null = []
+            for c, col in enumerate(t.columns):
+                if col.not_null and c != t.ipk and c in where:
+                    d = col.default
+                    not_null.append((where[c], col.name,
+                                     d.value if isinstance(d, ast.Literal) else None))
+            ispecs: list[IndexSpec] = []
+            for x in idxs:
+                if (t.without_rowid or x.where is not None or any(e is not None for e in x.exprs)
+                        or any(c >= 0 and c not in where for c in x.columns)):
+                    continue  # expressions, partial indexes: not verified row by row
+                ispecs.append(IndexSpec(
+                    x.name, x.root, [-1 if c < 0 else where[c] for c in x.columns],
+                    index_layout(self.collations, t, x)[0], x.unique,
+                    [c < 0 or t.columns[c].not_null for c in x.columns]))
+            spec = TableSpec(t.name, t.root, t.without_rowid, len(order), btrees, not_null,
+                             ispecs)
+            if t.without_rowid and t.wr_index is not None:
+                spec.pk_key = index_layout(self.collations, t, t.wr_index)[0]
+                spec.pk_cols = len(t.wr_pk)
+            specs.append(spec)
+        return pragma_check(self.pager, specs, mx, quick, only is not None)
 
     # ---- module-facing API
 
@@ -1113,8 +1168,12 @@ class Session:
         self._rewatch()
 
     def _rewatch(self) -> None:
-        self.pager.set_watch(self._tick, self.progress_n if self.progress is not None
-                             else _IDLE_TICKS)
+        # Without a progress handler no page fetch is watched (each would cost a
+        # Python call); interrupt() installs the watch when it is needed.
+        if self.progress is not None:
+            self.pager.set_watch(self._tick, self.progress_n)
+        else:
+            self.pager.set_watch(None, _IDLE_TICKS)
 
     def _tick(self) -> None:
         """Between page fetches of a running statement: interrupt() and the progress
@@ -1138,7 +1197,13 @@ class Session:
     def interrupt(self) -> None:
         """Stop the running statement at its next page fetch or step (any thread)."""
         self._interrupted = True
-        self.pager.ticks = 0  # the next page fetch calls _tick (no lock needed)
+        p = self.pager
+        p.ticks = 0  # the next page fetch calls _tick (no lock needed) ...
+        if getattr(p, "watch", self._tick) is None:
+            # ... once page fetches are watched: plain attribute stores, each atomic,
+            # in the order route() relies on (watch set before get_page is switched)
+            p.watch = self._tick
+            p.get_page = p._watched_get_page
 
     def get_limit(self, id: int) -> int:
         defaults = {C.SQLITE_LIMIT_LENGTH: 1000000000, C.SQLITE_LIMIT_SQL_LENGTH: 1000000000,

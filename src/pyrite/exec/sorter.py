@@ -17,6 +17,8 @@ import marshal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key
+from itertools import islice
+from operator import itemgetter
 from typing import IO, Any
 
 from pyrite.exec.runtime import make_key, sort_rows
@@ -76,10 +78,10 @@ def sort_iter(rows: Iterable[Any], specs: tuple[Spec, ...], limit: int = -1
     if 0 <= limit <= TOPK_MAX and specs and len({s[1] for s in specs}) == 1:
         TOPK += 1
         key = _tuple_key(specs)
-        if specs[0][1]:
-            yield from heapq.nlargest(limit, rows, key=key)
-        else:
-            yield from heapq.nsmallest(limit, rows, key=key)
+        pick = heapq.nlargest if specs[0][1] else heapq.nsmallest
+        if len(specs) == 1 and specs[0][4] is None:
+            rows = _topk_numbers(rows, specs[0][0], limit, pick, key)
+        yield from pick(limit, rows, key=key)
         return
     buf: list[Any] = []
     runs: list[IO[bytes]] = []
@@ -99,6 +101,32 @@ def sort_iter(rows: Iterable[Any], specs: tuple[Spec, ...], limit: int = -1
     finally:
         for f in runs:
             f.close()
+
+
+_NUMBERS = {int, float}
+_CHUNK = 4096
+
+
+def _topk_numbers(rows: Iterable[Any], pos: int, limit: int,
+                  pick: Callable[..., list[Any]], key: Callable[[Any], Any]) -> list[Any]:
+    """The candidates for a one-term top-k, found chunk by chunk: in a chunk whose sort
+    values are all numbers Python's order is SQLite's, so the chunk's best `limit`
+    rows are picked by the plain value (in C); other chunks by the SQL key. Ties keep
+    their input order (earlier chunks first, each pick stable), so the final pick is
+    the same as over all rows; at most about _CHUNK candidates are held."""
+    out: list[Any] = []
+    it = iter(rows)
+    get = itemgetter(pos)
+    while True:
+        chunk = list(islice(it, _CHUNK))
+        if not chunk:
+            return out
+        if len(chunk) > limit:
+            numbers = set(map(type, map(get, chunk))) <= _NUMBERS
+            chunk = pick(limit, chunk, key=get if numbers else key)
+        out += chunk
+        if len(out) > _CHUNK:
+            out = pick(limit, out, key=key)
 
 
 def _spill(buf: list[Any], specs: tuple[Spec, ...]) -> IO[bytes]:

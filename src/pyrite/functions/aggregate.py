@@ -133,6 +133,20 @@ class _Sum:
         self.approx = False
 
     def step(self, x: Value = None, *_: Value) -> None:
+        if type(x) is int and not self.approx:  # the common case, no overflow yet
+            self.cnt += 1
+            self.r_sum += float(x)
+            s = self.i_sum + x
+            if MIN_INT <= s <= MAX_INT:
+                self.i_sum = s
+            else:
+                self.approx = self.overflow = True
+            return
+        if type(x) is float:
+            self.cnt += 1
+            self.r_sum += x
+            self.approx = True
+            return
         if x is None:
             return
         v = _numeric_type(x)

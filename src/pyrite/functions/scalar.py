@@ -47,7 +47,9 @@ from pyrite.exec.values import (
     truth,
     type_name,
 )
+from pyrite.functions.aggregate import AGGREGATES
 from pyrite.functions.datetime import DATETIME_FUNCTIONS
+from pyrite.functions.json import JSON_AGGREGATES, JSON_FUNCTIONS
 from pyrite.functions.printf import format_float, sql_printf
 
 __all__ = ["FunctionDef", "SCALARS", "CONTEXT_FUNCTIONS", "find_scalar", "SQLITE_VERSION"]
@@ -691,6 +693,11 @@ _reg("randomblob", 1, f_randomblob, deterministic=False)
 _reg("max", -1, f_max, needs_collation=True, min_args=2)
 _reg("min", -1, f_min, needs_collation=True, min_args=2)
 _reg("nullif", 2, f_nullif, needs_collation=True)
+
+for _jname, _jn, _jf, _jmin in JSON_FUNCTIONS:
+    _reg(_jname, _jn, _jf, min_args=_jmin)
+# The JSON aggregates live beside the JSON scalars (functions/json.py).
+AGGREGATES.update(JSON_AGGREGATES)
 
 for _name, _f in DATETIME_FUNCTIONS:
     # Deterministic within a statement only ('now'), so never constant-folded.

@@ -48,7 +48,20 @@ class Column:
     default: ast.Expr | None = None
     collation: str | None = None
     pk: int = 0  # 1-based position in the PRIMARY KEY, 0 if not part of it
-    generated: ast.Expr | None = None
+    generated: ast.Expr | None = None  # GENERATED ALWAYS AS (expr)
+    stored: bool = False  # a STORED generated column (else VIRTUAL: not in the record)
+
+    @property
+    def virtual(self) -> bool:
+        """A VIRTUAL generated column: computed on read, absent from the record."""
+        return self.generated is not None and not self.stored
+
+    @property
+    def hidden(self) -> int:
+        """PRAGMA table_xinfo's `hidden`: 0 ordinary, 2 VIRTUAL, 3 STORED."""
+        if self.generated is None:
+            return 0
+        return 3 if self.stored else 2
 
 
 @dataclass(slots=True)
@@ -90,13 +103,22 @@ class Table:
     wr_pk: list[int] = field(default_factory=list)
     wr_index: Index | None = None
     strict: bool = False  # STRICT: every value's storage class checked on write
+    pk_desc: bool = False  # a column's PRIMARY KEY DESC (then not a rowid alias)
 
     def record_order(self) -> list[int]:
         """record_order() -> table column position of each record column (WITHOUT
-        ROWID: PK columns first; rowid tables: declaration order)."""
+        ROWID: PK columns first; rowid tables: declaration order). VIRTUAL generated
+        columns are not in the record (file format 2.1: "generated columns")."""
+        cols = self.columns
         if not self.without_rowid:
-            return list(range(len(self.columns)))
-        return self.wr_pk + [i for i in range(len(self.columns)) if i not in self.wr_pk]
+            return [i for i, c in enumerate(cols) if not c.virtual]
+        return self.wr_pk + [i for i, c in enumerate(cols) if i not in self.wr_pk and not c.virtual]
+
+    def has_virtual(self) -> bool:
+        return any(c.virtual for c in self.columns)
+
+    def has_generated(self) -> bool:
+        return any(c.generated is not None for c in self.columns)
 
     def column_index(self, name: str) -> int:
         """column_index(name) -> position, or -1 (case-insensitive)."""
@@ -159,11 +181,12 @@ def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
                 if cc.autoincrement:
                     t.autoincrement = True
                 if cc.desc:
-                    t.pk_desc = True  # type: ignore[attr-defined]
+                    t.pk_desc = True
             elif k == "CHECK" and cc.expr is not None:
                 t.checks.append((cc.name or cc.text, cc.expr))
             elif k == "GENERATED":
                 col.generated = cc.expr
+                col.stored = bool(cc.stored)
         cols.append(col)
     for tc in node.constraints:
         if tc.kind == "PRIMARY KEY":
@@ -184,19 +207,72 @@ def table_from_ast(node: ast.CreateTable, root: int, sql: str) -> Table:
     for n, (pos, _) in enumerate(pk_cols):
         cols[pos].pk = n + 1
     if node.without_rowid:
-        _without_rowid_pk(t, pk_cols, getattr(t, "pk_desc", False))
+        _without_rowid_pk(t, pk_cols, t.pk_desc)
         assert t.wr_index is not None
         for seq, spec in enumerate(auto_index_specs(t, node)):
             if spec[2] == "pk":
                 t.wr_index.name = f"sqlite_autoindex_{node.name}_{seq + 1}"
+                if spec[3] is not None and t.pk_conflict is None:  # from a merged UNIQUE
+                    t.pk_conflict = t.wr_index.on_conflict = spec[3]
     if len(pk_cols) == 1 and not node.without_rowid:
         pos, ic = pk_cols[0]
         c = cols[pos]
         desc_col = ic is not None and ic.desc
-        is_desc = getattr(t, "pk_desc", False) if ic is None else desc_col
+        is_desc = t.pk_desc if ic is None else desc_col
         if c.decl_type is not None and c.decl_type.upper() == "INTEGER" and not is_desc:
             t.ipk = pos
     return t
+
+
+def column_refs(e: object) -> list[str]:
+    """column_refs(expr) -> the column names expr reads (lower case, in order met)."""
+    import dataclasses
+
+    out: list[str] = []
+    stack: list[object] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ast.ColumnRef):
+            out.append(x.column.lower())
+        elif isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            stack.extend(reversed([getattr(x, f.name) for f in dataclasses.fields(x)]))
+    return out
+
+
+def generated_deps(t: Table, i: int) -> set[int]:
+    """generated_deps(t, i) -> positions of the columns generated column i reads."""
+    expr = t.columns[i].generated
+    return {p for p in (t.column_index(n) for n in column_refs(expr)) if p >= 0}
+
+
+def generated_order(t: Table) -> list[int]:
+    """generated_order(t) -> the generated columns in the order a write computes
+    them: passes over the columns, each computing those whose inputs are ready,
+    until none is left (SQLite's sqlite3ComputeGeneratedColumns); a cycle raises
+    `generated column loop on "x"` naming the last column still waiting."""
+    notavail = {i for i, c in enumerate(t.columns) if c.generated is not None}
+    deps = {i: generated_deps(t, i) for i in notavail}
+    order: list[int] = []
+    redo = -1
+    while True:
+        redo = -1
+        progress = False
+        for i in range(len(t.columns)):
+            if i not in notavail:
+                continue
+            if deps[i] & notavail:
+                redo = i
+                continue
+            order.append(i)
+            notavail.discard(i)
+            progress = True
+        if redo < 0 or not progress:
+            break
+    if redo >= 0:
+        raise errors.OperationalError(f'generated column loop on "{t.columns[redo].name}"')
+    return order
 
 
 def _without_rowid_pk(t: Table, pk_cols: list[tuple[int, ast.IndexedColumn | None]],
@@ -252,7 +328,7 @@ def _index_from_ast(node: ast.CreateIndex, table: Table, root: int, sql: str | N
             if e.column.lower() in ("rowid", "oid", "_rowid_"):
                 pos = -1
             else:
-                raise errors.OperationalError(f"no such column: {e.column}")
+                raise errors.OperationalError(f"no such column: {e.column}").at(e.pos)
         if pos >= 0 and table.ipk == pos:
             pos = -1
         cols.append(pos)
@@ -270,14 +346,29 @@ def auto_index_specs(table: Table, node: ast.CreateTable) -> list[tuple[list[int
     out: list[tuple[list[int], list[str | None], str, str | None]] = []
 
     def add(cols: list[int], colls: list[str | None], origin: str, conflict: str | None) -> None:
-        for prev in out:
+        for k, prev in enumerate(out):
             if prev[0] == cols:
+                if origin == "pk" and prev[2] != "pk":
+                    # a PRIMARY KEY on a UNIQUE constraint's columns makes that index the
+                    # PRIMARY KEY (sqlite3CreateIndex: idxType becomes PRIMARYKEY)
+                    out[k] = (prev[0], prev[1], "pk", prev[3] or conflict)
                 return
         out.append((cols, colls, origin, conflict))
+
+    # WITHOUT ROWID with an INTEGER PRIMARY KEY: SQLite makes its index only at the end
+    # of CREATE TABLE (convertToWithoutRowidTable), so it takes the last number
+    late: tuple[list[int], list[str | None], str, str | None] | None = None
+
+    def int_pk(pos: int, desc: bool) -> bool:
+        decl = table.columns[pos].decl_type
+        return node.without_rowid and not desc and decl is not None and decl.upper() == "INTEGER"
 
     for pos, cd in enumerate(node.columns):
         for cc in cd.constraints:
             if cc.kind == "PRIMARY KEY" and table.ipk is None:
+                if int_pk(pos, bool(cc.desc)):
+                    late = ([pos], [table.columns[pos].collation], "pk", cc.conflict)
+                    continue
                 add([pos], [table.columns[pos].collation], "pk", cc.conflict)
             elif cc.kind == "UNIQUE":
                 add([pos], [table.columns[pos].collation], "u", cc.conflict)
@@ -301,7 +392,13 @@ def auto_index_specs(table: Table, node: ast.CreateTable) -> list[tuple[list[int
                 raise errors.OperationalError(f"no such column: {e.column}")
             cols.append(pos)
             colls.append(coll or table.columns[pos].collation)
+        if tc.kind == "PRIMARY KEY" and len(cols) == 1 and len(tc.columns) == 1 \
+                and int_pk(cols[0], tc.columns[0].desc):
+            late = (cols, colls, "pk", tc.conflict)
+            continue
         add(cols, colls, "pk" if tc.kind == "PRIMARY KEY" else "u", tc.conflict)
+    if late is not None:
+        add(*late)
     return out
 
 
@@ -346,7 +443,7 @@ class Catalog:
             rootn = root if isinstance(root, int) else 0
             if typ == "table" and isinstance(sql, str):
                 if name.lower().startswith("sqlite_") and name.lower() not in (
-                    "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"
+                    "sqlite_sequence", "sqlite_stat1", "sqlite_stat4", "sqlite_parameters"
                 ):
                     continue
                 node = _parse(sql)

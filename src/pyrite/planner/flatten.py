@@ -91,6 +91,8 @@ def flatten(sel: ast.Select, inner_of: Callable[[Any], tuple[ast.Select, tuple[s
     core = sel.body
     if not isinstance(core, ast.SelectCore) or core.from_ is None or core.windows:
         return None
+    if isinstance(core.from_, ast.Join):
+        return _flatten_join(sel, core, core.from_, inner_of, table_columns)
     got = inner_of(core.from_)
     if got is None:
         return None
@@ -187,3 +189,136 @@ def _order_sub(e: ast.Expr, sub: Callable[[ast.ColumnRef], ast.Expr | None],
         return e
     r: ast.Expr = _substitute(e, sub)
     return r
+
+
+def _join_items(item: Any) -> list[Any] | None:
+    """The FROM items of an inner join, in order; None for outer, NATURAL or USING joins."""
+    if isinstance(item, ast.Join):
+        if item.kind not in (",", "INNER", "CROSS") or item.natural or item.using is not None:
+            return None
+        a, b = _join_items(item.left), _join_items(item.right)
+        return None if a is None or b is None else a + b
+    return [item]
+
+
+def _replace_item(item: Any, old: Any, new: Any, sub: Callable[[ast.ColumnRef], ast.Expr | None]
+                  ) -> Any:
+    if item is old:
+        return new
+    if isinstance(item, ast.Join):
+        on = _substitute(item.on, sub) if item.on is not None else None
+        return dataclasses.replace(item, left=_replace_item(item.left, old, new, sub),
+                                   right=_replace_item(item.right, old, new, sub), on=on)
+    return item
+
+
+def _flatten_join(sel: ast.Select, core: ast.SelectCore, join: ast.Join,
+                  inner_of: Callable[[Any], tuple[ast.Select, tuple[str, ...], str] | None],
+                  table_columns: TableColumns) -> ast.Select | None:
+    """One FROM item of an inner join is a plain one-table subquery or CTE: its table
+    takes its place, its WHERE joins the outer WHERE (flattenSubquery, with the
+    restrictions for a subquery in a join: no LIMIT, ORDER BY, DISTINCT, aggregate)."""
+    items = _join_items(join)
+    if items is None:
+        return None
+    found = [(it, got) for it in items for got in (inner_of(it),) if got is not None]
+    if len(found) != 1:
+        return None
+    item, (inner, names_given, alias) = found[0]
+    icore = inner.body
+    if not isinstance(icore, ast.SelectCore) or inner.with_ is not None or icore.group_by \
+            or icore.having is not None or icore.distinct or icore.windows \
+            or not isinstance(icore.from_, ast.TableRef) or inner.order_by \
+            or inner.limit is not None or _has_aggregate_or_window(icore.columns):
+        return None
+    subq = (ast.Subquery, ast.Exists, ast.InSelect, ast.InTable)
+    if _has((core.columns, core.where, core.group_by, core.having, sel.order_by, sel.limit,
+             sel.offset, join, icore.columns, icore.where), subq):
+        return None
+    itab = icore.from_
+    others: dict[str, list[str]] = {}  # name the outer query uses -> its columns
+    for it in items:
+        if it is item:
+            continue
+        if not isinstance(it, ast.TableRef) or it.schema is not None:
+            return None
+        tcols = table_columns(it.name)
+        if tcols is None:
+            return None
+        others[(it.alias or it.name).lower()] = tcols
+    iname = (itab.alias or itab.name).lower()
+    if iname in others or alias.lower() in others or table_columns(itab.name) is None:
+        return None
+    cols: list[tuple[str, ast.Expr]] = []
+    for rc in icore.columns:
+        if rc.expr is None:
+            if rc.table is not None and rc.table.lower() != iname:
+                return None
+            for c in table_columns(itab.name) or []:
+                cols.append((c, ast.ColumnRef(None, itab.alias or itab.name, c)))
+        elif rc.alias is not None:
+            cols.append((rc.alias, rc.expr))
+        elif isinstance(rc.expr, ast.ColumnRef) and rc.expr.column.lower() not in ROWID_NAMES:
+            cols.append((rc.expr.column, rc.expr))
+        else:
+            return None
+    if names_given:
+        if len(names_given) != len(cols):
+            return None
+        cols = [(n, e) for n, (_, e) in zip(names_given, cols, strict=True)]
+    by_name: dict[str, ast.Expr] = {}
+    for n, e in cols:
+        by_name.setdefault(n.lower(), e)
+    outer_cols = {c.lower() for tc in others.values() for c in tc}
+    for x in _walk((icore.columns, icore.where)):
+        # an unqualified inner name must stay unambiguous beside the outer tables
+        if isinstance(x, ast.ColumnRef) and x.table is None and (
+                x.column.lower() in outer_cols or x.column.lower() in ROWID_NAMES):
+            return None
+
+    def sub(ref: ast.ColumnRef) -> ast.Expr | None:
+        if ref.table is not None:
+            if ref.table.lower() == alias.lower():
+                return by_name.get(ref.column.lower())
+            return ref
+        name = ref.column.lower()
+        if name in by_name:
+            return None if name in outer_cols or name in ROWID_NAMES else by_name[name]
+        return ref
+
+    try:
+        out_cols: list[ast.ResultColumn] = []
+        for rc in core.columns:
+            if rc.expr is None and rc.table is None:
+                for it in items:
+                    if it is item:
+                        out_cols.extend(ast.ResultColumn(e, n) for n, e in cols)
+                    else:
+                        nm = it.alias or it.name
+                        out_cols.extend(ast.ResultColumn(ast.ColumnRef(None, nm, c), c)
+                                        for c in others[nm.lower()])
+                continue
+            if rc.expr is None:
+                assert rc.table is not None
+                if rc.table.lower() == alias.lower():
+                    out_cols.extend(ast.ResultColumn(e, n) for n, e in cols)
+                else:
+                    out_cols.append(rc)
+                continue
+            e = _substitute(rc.expr, sub)
+            a = rc.alias
+            if a is None and isinstance(rc.expr, ast.ColumnRef) and e is not rc.expr:
+                a = next((n for n, _ in cols if n.lower() == rc.expr.column.lower()), None)
+            out_cols.append(dataclasses.replace(rc, expr=e, alias=a))
+        where = _substitute(core.where, sub) if core.where is not None else None
+        group_by = tuple(_substitute(g, sub) for g in core.group_by)
+        having = _substitute(core.having, sub) if core.having is not None else None
+        order = tuple(dataclasses.replace(t, expr=_order_sub(t.expr, sub, core))
+                      for t in sel.order_by)
+        from_ = _replace_item(join, item, itab, sub)
+    except _Bail:
+        return None
+    if icore.where is not None:
+        where = icore.where if where is None else ast.Binary("AND", icore.where, where)
+    new_core = ast.SelectCore(tuple(out_cols), from_, where, group_by, having, (), core.distinct)
+    return ast.Select(new_core, sel.with_, order, sel.limit, sel.offset)

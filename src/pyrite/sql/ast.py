@@ -18,7 +18,7 @@ Conventions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 # --------------------------------------------------------------------------- expressions
@@ -56,6 +56,7 @@ class ColumnRef:
     table: str | None
     column: str
     quoted: bool = False
+    pos: int = field(default=-1, compare=False)  # offset in the SQL text (error carets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,7 @@ class FunctionCall:
     order_by: tuple[OrderingTerm, ...] = ()
     filter: Expr | None = None
     over: WindowSpec | None = None
+    pos: int = field(default=-1, compare=False)  # offset of the name in the SQL text
 
 
 Expr = Union[
@@ -495,6 +497,7 @@ class CreateTable:
     strict: bool = False
     as_select: Select | None = None
     schema_sql: str = ""
+    name_offset: int = field(default=-1, compare=False)  # of the name in the SQL text
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +521,7 @@ class CreateView:
     temp: bool = False
     if_not_exists: bool = False
     schema_sql: str = ""
+    name_offset: int = field(default=-1, compare=False)  # of the name in the SQL text
 
 
 @dataclass(frozen=True, slots=True)

@@ -1046,19 +1046,20 @@ class _Parser:
         if self.tag == "(":
             if self.tags[first] == _STR or self.tags[first] in JOIN_KW:
                 self.fail()  # function names are `id`: not a string, not a join keyword
-            return self.parse_function_call(name)
-        quoted = self.text[self.starts[first]] == '"'
+            return self.parse_function_call(name, self.starts[first])
+        start = self.starts[first]
+        quoted = self.text[start] == '"'
         if not self.accept("."):
-            return A.ColumnRef(None, None, name, quoted)
+            return A.ColumnRef(None, None, name, quoted, start)
         first = self.pos
         second = self.parse_nm()
         if not self.accept("."):
-            return A.ColumnRef(None, name, second, self.text[self.starts[first]] == '"')
+            return A.ColumnRef(None, name, second, self.text[self.starts[first]] == '"', start)
         first = self.pos
         third = self.parse_nm()
-        return A.ColumnRef(name, second, third, self.text[self.starts[first]] == '"')
+        return A.ColumnRef(name, second, third, self.text[self.starts[first]] == '"', start)
 
-    def parse_function_call(self, name: str) -> A.Expr:
+    def parse_function_call(self, name: str, start: int = -1) -> A.Expr:
         self.pos += 1  # (
         self.enter()
         distinct = star = False
@@ -1091,7 +1092,7 @@ class _Parser:
                 over = self.parse_window_body()
             else:
                 over = A.WindowSpec(self.parse_nm(), (), (), None, None, None, None)
-        node = A.FunctionCall(name, args, distinct, star, order_by, filter_, over)
+        node = A.FunctionCall(name, args, distinct, star, order_by, filter_, over, start)
         return self._grow(node, *args) if args else node
 
     def parse_type_text(self) -> str | None:
@@ -1287,7 +1288,8 @@ class _Parser:
         schema, name, name_pos = self.parse_qualified()
         if self.accept("AS"):
             select = self.parse_select(None)
-            return A.CreateTable(schema, name, (), (), temp, if_not_exists, as_select=select)
+            return A.CreateTable(schema, name, (), (), temp, if_not_exists, as_select=select,
+                                 name_offset=self.starts[name_pos])
         self.expect("(")
         columns = [self.parse_column_def()]
         constraints: list[A.TableConstraint] = []
@@ -1331,7 +1333,8 @@ class _Parser:
         else:
             sql = self._schema_sql("CREATE TABLE ", name_pos, end_pos)
         return A.CreateTable(schema, name, tuple(columns), tuple(constraints), temp,
-                             if_not_exists, without_rowid, strict, None, sql)
+                             if_not_exists, without_rowid, strict, None, sql,
+                             self.starts[name_pos])
 
     def parse_column_def(self) -> A.ColumnDef:
         name = self.parse_nm()
@@ -1597,7 +1600,8 @@ class _Parser:
         # Up to the ';' (comments kept), trailing white space removed.
         sql = ("CREATE VIEW " + self.text[self.starts[name_pos]:self.starts[self.pos]]
                ).rstrip(" \t\n\f\r")
-        return A.CreateView(schema, name, columns, select, temp, if_not_exists, sql)
+        return A.CreateView(schema, name, columns, select, temp, if_not_exists, sql,
+                            self.starts[name_pos])
 
     def parse_create_trigger(self, temp: bool) -> A.CreateTrigger:
         self.pos += 1  # TRIGGER

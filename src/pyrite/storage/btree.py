@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import struct
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -46,6 +47,7 @@ from typing import Any, TypeVar
 from pyrite.errors import CorruptError
 
 from . import record as _record
+from .encode import encode_row
 from .freelist import (
     PTRMAP_BTREE,
     PTRMAP_FREEPAGE,
@@ -387,28 +389,30 @@ def _set_child_ptrmaps(pager: Pager, pgno: int, typ: int, cells: Sequence[bytes]
         ptrmap_put(pager, right, PTRMAP_BTREE, pgno)
 
 
-def _insert_in_gap(pager: Pager, pgno: int, idx: int, cell: bytes) -> bool:
-    """Insert a cell as cell `idx` using only the unallocated gap; False if it does not fit."""
+def _insert_in_gap(pager: Pager, pgno: int, idx: int, cell: bytes) -> int:
+    """Insert a cell as cell `idx` using only the unallocated gap; returns the page's
+    new cell count, 0 if it does not fit."""
     page, typ, n, ptr, _ = _page_header(pager, pgno)
     sz = len(cell) if len(cell) >= 4 else 4
     hoff = 100 if pgno == 1 else 0
     content = ((page[hoff + 5] << 8) | page[hoff + 6]) or 65536
     if content - (ptr + 2 * n) < sz + 2 or content > pager.usable_size:
-        return False
+        return 0
     w = pager.write_page(pgno)
     new = content - sz
     w[new:new + len(cell)] = cell
     a = ptr + 2 * idx
-    w[a + 2:ptr + 2 * n + 2] = w[a:ptr + 2 * n]
+    if idx < n:
+        w[a + 2:ptr + 2 * n + 2] = w[a:ptr + 2 * n]
     w[a] = new >> 8
     w[a + 1] = new & 0xFF
     w[hoff + 3] = (n + 1) >> 8
     w[hoff + 4] = (n + 1) & 0xFF
     w[hoff + 5] = new >> 8
     w[hoff + 6] = new & 0xFF
-    if _u32(pager.get_page(1), 52)[0]:
+    if _u32(w if pgno == 1 else pager.get_page(1), 52)[0]:
         _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
-    return True
+    return n + 1
 
 
 def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | None) -> bool:
@@ -445,18 +449,40 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
         return False  # would run low: the caller balances
     old = bytes(page[off:off + size])
     w = pager.write_page(pgno)
+    if not delta and cell is not None:  # same size: the pointers stay as they are
+        w[off:off + so] = cell
+        if typ != LEAF_TABLE or old[0] >= 0x80:  # (a payload under 128 bytes is all local)
+            _free_cell_overflow(pager, old, typ)
+        if _u32(pager.get_page(1), 52)[0]:
+            _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
+        return True
     if delta:
         w[new_content:off + delta] = w[content:off]
-        ptrs = [v + delta if v < off else v
-                for v in struct.unpack_from(f">{n}H", w, ptr)]
+    raw = None
+    if delta >= 0 and usable <= 0x8000:
+        # the pointers below off move by delta: all at once, 16-bit lanes of one int
+        raw = bytes(w[ptr:ptr + 2 * n])
+        if delta:
+            raw = _shift_ptrs(raw, n, off, delta)
+    if raw is not None:
+        a = 2 * idx
+        if cell is not None:
+            w[off + delta:off + so] = cell
+            w[ptr:ptr + 2 * n2] = raw[:a] + (off + delta).to_bytes(2, "big") + raw[a + 2:]
+        else:
+            w[ptr:ptr + 2 * n2] = raw[:a] + raw[a + 2:]
     else:
-        ptrs = list(struct.unpack_from(f">{n}H", w, ptr))
-    if cell is not None:
-        w[off + delta:off + so] = cell
-        ptrs[idx] = off + delta
-    else:
-        del ptrs[idx]
-    w[ptr:ptr + 2 * n2] = struct.pack(f">{n2}H", *ptrs)
+        if delta:
+            ptrs = [v + delta if v < off else v
+                    for v in struct.unpack_from(f">{n}H", w, ptr)]
+        else:
+            ptrs = list(struct.unpack_from(f">{n}H", w, ptr))
+        if cell is not None:
+            w[off + delta:off + so] = cell
+            ptrs[idx] = off + delta
+        else:
+            del ptrs[idx]
+        w[ptr:ptr + 2 * n2] = struct.pack(f">{n2}H", *ptrs)
     w[hoff + 3] = n2 >> 8
     w[hoff + 4] = n2 & 0xFF
     nc = new_content if new_content < 65536 else 0
@@ -466,6 +492,28 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
     if cell is not None and _u32(pager.get_page(1), 52)[0]:
         _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
     return True
+
+
+_LANES: dict[int, tuple[int, int]] = {}  # n -> (0x0001 in n 16-bit lanes, 0x8000 in them)
+
+
+def _shift_ptrs(raw: bytes, n: int, off: int, delta: int) -> bytes | None:
+    """The cell-pointer array `raw` (n big-endian u16) with delta (> 0) added to every
+    pointer below off (<= 0x8000, and off + delta <= 0x8000): a lane-wise compare and
+    add on one integer, no borrow or carry crossing a lane. None when a pointer is
+    0x8000 or more (a corrupt page: the caller goes the slow way)."""
+    lanes = _LANES.get(n)
+    if lanes is None:
+        if len(_LANES) > 256:
+            _LANES.clear()
+        one = int.from_bytes(b"\x00\x01" * n, "big")
+        lanes = _LANES[n] = (one, one << 15)
+    one, high = lanes
+    p = int.from_bytes(raw, "big")
+    if p & high:
+        return None
+    below = (~((p | high) - off * one) & high) >> 15  # 1 in each lane holding a value < off
+    return (p + below * delta).to_bytes(2 * n, "big")
 
 
 def _fits(pager: Pager, pgno: int, typ: int, cells: Sequence[bytes]) -> bool:
@@ -827,6 +875,94 @@ def _table_path(pager: Pager, root: int, rowid: int) -> tuple[Path, int, int, bo
 TablePos = tuple[Path, int, int, bool, bool]  # what _table_path returns
 
 
+# Ascending appends: per (pager, root) where the last append landed, while no page
+# changed since -- (pager, its gen after that append, path, rightmost leaf, its cell
+# count, the largest rowid). A rowid above it belongs at the end of that leaf, so
+# table_locate answers without a descent. Any write moves gen and so retires it.
+_APPEND: dict[tuple[int, int], tuple[Pager, int, Path, int, int, int]] = {}
+_APPEND_MAX = 8
+
+
+def table_locate(pager: Pager, root: int, rowid: int) -> TablePos:
+    """-> where `rowid` is or belongs (as _table_path: path, leaf, index, exact,
+    rightmost); for table_insert(at=...) while no page changes in between."""
+    h = _APPEND.get((id(pager), root))
+    if h is not None and h[0] is pager and rowid > h[5] and h[1] == pager.gen:
+        return h[2], h[3], h[4], False, True
+    return _guard_path(pager, root, rowid)
+
+
+# Interior table pages met by table_find, decoded once: (pager, pgno) -> (the page
+# image object, a copy of its bytes, cell rowids, cell children). An entry counts
+# only while the image is the same object holding the same bytes (a memcmp), so a
+# write loop, which changes leaves, keeps its interior pages decoded.
+_INTERIOR: dict[tuple[int, int], tuple[Page, bytes, list[int], list[int]]] = {}
+_INTERIOR_MAX = 64
+
+
+def table_find(pager: Pager, root: int, rowid: int) -> tuple[TablePos, bytes | None]:
+    """-> (where rowid is or belongs, as table_locate; its payload when it exists).
+    For a lookup by rowid whose update or delete follows (at=...)."""
+    try:
+        return _table_find(pager, root, rowid)
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+
+
+def _table_find(pager: Pager, root: int, rowid: int) -> tuple[TablePos, bytes | None]:
+    path: Path = []
+    pgno = root
+    rightmost = True
+    pid = id(pager)
+    for _ in range(MAX_DEPTH):
+        page, typ, n, ptr, right = _page_header(pager, pgno)
+        if typ == LEAF_TABLE:
+            lo, hi = 0, n
+            if n and _leaf_rowid(page, _cell_off(page, ptr, n - 1)) < rowid:
+                lo = n
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if _leaf_rowid(page, _cell_off(page, ptr, mid)) < rowid:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < n:
+                off = _cell_off(page, ptr, lo)
+                if _leaf_rowid(page, off) == rowid:
+                    size, p = get_varint(page, off)
+                    _, p = get_varint(page, p)
+                    return ((path, pgno, lo, True, rightmost),
+                            _payload_at(pager, page, p, size, True))
+            return (path, pgno, lo, False, rightmost), None
+        if typ != INTERIOR_TABLE:
+            raise CorruptError()
+        ent = _INTERIOR.get((pid, pgno))
+        if ent is None or ent[0] is not page or ent[1] != page:
+            offs = struct.unpack_from(f">{n}H", page, ptr)
+            ent = (page, bytes(page), [_interior_rowid(page, o) for o in offs],
+                   [_u32(page, o)[0] for o in offs])
+            if len(_INTERIOR) >= _INTERIOR_MAX:
+                _INTERIOR.clear()
+            _INTERIOR[(pid, pgno)] = ent
+        lo = bisect_left(ent[2], rowid)
+        path.append((pgno, lo))
+        if lo < n:
+            rightmost = False
+            pgno = ent[3][lo]
+        else:
+            pgno = right
+        if pgno > pager.page_count or pgno < 2:
+            raise CorruptError()
+    raise CorruptError()
+
+
+def _guard_path(pager: Pager, root: int, rowid: int) -> TablePos:
+    try:
+        return _table_path(pager, root, rowid)
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+
+
 @_guard
 def table_insert(pager: Pager, root: int, rowid: int, payload: bytes,
                  at: TablePos | None = None) -> None:
@@ -838,8 +974,14 @@ def table_insert(pager: Pager, root: int, rowid: int, payload: bytes,
     if exact:
         if _edit_in_place(pager, path, pgno, idx, cell):
             return
-    elif _insert_in_gap(pager, pgno, idx, cell):
-        return
+    else:
+        count = _insert_in_gap(pager, pgno, idx, cell)
+        if count:
+            if rightmost and idx + 1 == count:  # appended at the end of the last leaf
+                if len(_APPEND) >= _APPEND_MAX:
+                    _APPEND.clear()
+                _APPEND[(id(pager), root)] = (pager, pager.gen, path, pgno, count, rowid)
+            return
     typ, cells, right = _read_cells(pager, pgno)
     if exact:
         _free_cell_overflow(pager, cells[idx], typ)
@@ -1051,14 +1193,14 @@ def index_build(pager: Pager, root: int, entries: Sequence[Sequence[Value]],
     typ, n, right = _page_header(pager, root)[1:3] + (0,)
     if typ != LEAF_INDEX or n:
         raise CorruptError("index_build needs an empty index")
-    enc = _record.encode
     codec = pager.codec
+    fast = codec == "utf-8" and schema_format >= 4
     usable = pager.usable_size
     x = _max_local(usable, False)
     pool: list[bytes] = []
     app = pool.append
     for e in entries:
-        payload = enc(e, schema_format, codec)
+        payload = encode_row(e) if fast else _record.encode(e, schema_format, codec)
         ln = len(payload)
         if ln <= x:
             app((bytes((ln,)) if ln < 0x80 else put_varint(ln)) + payload)
@@ -1241,8 +1383,9 @@ def _vacuum_step(pager: Pager, nfin: int, last: int, commit: bool) -> bool:
                 while True:
                     if _u32(pager.get_page(1), 36)[0] == 0:
                         raise CorruptError()
+                    before = pager.page_count
                     dest = allocate_page(pager)
-                    if dest > pager.page_count:
+                    if dest > before:  # appended: the header's free count lies
                         raise CorruptError()
                     if dest <= nfin:
                         break

@@ -9,13 +9,17 @@ A cursor remembers the key of its entry. When the pager's change generation
 moved (any page was written, by this cursor or another), the next move first
 re-seeks by that key: next() goes to the first entry after it, prev() to the
 last before it. So delete() followed by next() lands on the entry that followed
-the deleted one, as INTERFACES.md requires."""
+the deleted one, as INTERFACES.md requires.
+
+Scans keep what they decode (_ROWS): scan_rows keeps a table leaf's rows as
+tuples, iter_index an index page's keys, each good while the page holds the same
+bytes, so repeated reads of unchanged pages skip the record format entirely."""
 
 from __future__ import annotations
 
 import functools
 import struct
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -466,8 +470,26 @@ class IndexCursor(_Cursor):
         self._reset()
         kc = key_comparer(self.pager, key, self.key_info)
         pgno = self.root
+        # One numeric key column: bisect the first columns of the page's kept keys
+        # (_index_page) when they are all numbers, Python's order being SQLite's there.
+        h: Any = key[0] if len(key) == 1 else None
+        known = _rows_cache(self.pager) if type(h) in _NUMBERS and h == h \
+            and not self.key_info.desc[:1] == (True,) else None
         while True:
             page, n, ptr, right = self._push(pgno)
+            if known is not None:
+                ent = known.get(-pgno)
+                if ent is None or not (ent[0] is page or ent[0] == page):
+                    # a leaf is counted (and decoded) by iter_index, which reads it next
+                    ent = _index_page(self.pager, known, pgno, page, ptr, n, True) \
+                        if right and _hot(self.pager, pgno) else None
+                if ent is not None and ent[3][1]:
+                    lo = (bisect_right if after_equal else bisect_left)(ent[3][0], h)
+                    self._ix[-1] = lo
+                    if not right:
+                        return lo
+                    pgno = self._child(lo)
+                    continue
             typ = INTERIOR_INDEX if right else LEAF_INDEX
             lo, hi = 0, n
             while lo < hi:
@@ -611,23 +633,359 @@ def _scan_leaves(pager: Pager, root: int, start: int | None) -> Iterator[tuple[i
         ok = c._climb_next()
 
 
+# Decoded rows of table leaves (scan_rows), per pager (by id; the pager is held, at most
+# _ROWS_PAGERS of them): {pgno: (page image, [(rowid, row tuple), ...])}. An entry
+# is good while the page holds the same bytes (the same object, or equal: a page
+# reloaded unchanged, or a written page compared with the copy kept), so a write
+# elsewhere does not drop it. Only leaves read whole without a write in between and
+# with no overflow cell are kept; at most _ROWS_BUDGET payload bytes over all
+# pagers, the oldest pages dropped first.
+_Kept = dict[int, tuple[bytes, list[Any], int, Any]]
+_ROWS: dict[int, tuple[object, _Kept]] = {}
+_ROWS_PAGERS = 4
+_ROWS_BUDGET = 1 << 20
+_rows_held = [0]
+
+
+def _rows_cache(pager: Pager) -> _Kept:
+    st = _ROWS.get(id(pager))
+    if st is None or st[0] is not pager:
+        if len(_ROWS) >= _ROWS_PAGERS:
+            rows_cache_clear()
+        st = _ROWS[id(pager)] = (pager, {})
+    return st[1]
+
+
+# Visits of index pages: (id(pager), pgno) -> (pager generation, visits). A page is
+# decoded whole (_index_page) at its _HOT_AFTER-th visit with no write in between, so
+# a write loop (a UNIQUE probe per INSERT) never pays for decoding a whole page.
+_HOT: dict[tuple[int, int], tuple[int, int]] = {}
+_HOT_AFTER = 2
+
+
+def _hot(pager: Pager, pgno: int) -> bool:
+    k = (id(pager), pgno)
+    g = pager.gen
+    v = _HOT.get(k)
+    if v is None or v[0] != g:
+        if len(_HOT) >= 4096:
+            _HOT.clear()
+        _HOT[k] = (g, 1)
+        return False
+    if v[1] + 1 >= _HOT_AFTER:
+        return True
+    _HOT[k] = (g, v[1] + 1)
+    return False
+
+
+def rows_cache_clear() -> None:
+    """Drop every decoded leaf kept by scan_rows."""
+    _ROWS.clear()
+    _rows_held[0] = 0
+
+
+def _rows_store(known: _Kept, pgno: int, page: bytes, rows: list[Any], size: int,
+                aux: Any = None) -> None:
+    if size > _ROWS_BUDGET >> 2:
+        return
+    try:
+        old = known.pop(pgno, None)
+        if old is not None:
+            _rows_held[0] -= old[2]
+        if _rows_held[0] + size > _ROWS_BUDGET and len(_ROWS) > 1:
+            # other pagers' pages go first (another connection or database file)
+            for pid, st in list(_ROWS.items()):
+                if st[1] is not known:
+                    _ROWS.pop(pid, None)
+            _rows_held[0] = sum(e[2] for e in list(known.values()))
+        while _rows_held[0] + size > _ROWS_BUDGET and known:
+            _rows_held[0] -= known.pop(next(iter(known)))[2]
+    except (RuntimeError, StopIteration, KeyError):  # another thread changed it meanwhile
+        rows_cache_clear()
+        return
+    known[pgno] = (page, rows, size, aux)
+    _rows_held[0] += size
+
+
+def _table_leaf(pager: Pager, known: _Kept, pgno: int, page: Page, ptr: int, n: int,
+                decode: Callable[[Any, str], tuple[Value, ...]], codec: str
+                ) -> tuple[bytes, list[Any], int, Any] | None:
+    """All rows of a table leaf decoded and kept (_ROWS); None when a cell overflows
+    (the caller reads it cell by cell)."""
+    usable = pager.usable_size
+    x = usable - 35
+    rows: list[tuple[int, tuple[Value, ...]]] = []
+    app = rows.append
+    size = 0
+    for off in struct.unpack_from(f">{n}H", page, ptr):
+        sz = page[off]
+        if sz < 0x80:
+            p = off + 1
+        else:
+            sz, p = get_varint(page, off)
+        b = page[p]
+        if b < 0x80:
+            rowid = b
+            p += 1
+        else:
+            d = page[p + 1]
+            if d < 0x80:
+                rowid = ((b & 0x7F) << 7) | d
+                p += 2
+            else:
+                rowid, p = get_varint(page, p)
+        if sz > x or p + sz > usable:
+            return None
+        app((rowid, decode(page[p:p + sz], codec)))
+        size += sz
+    img = page if type(page) is bytes else bytes(page)
+    _rows_store(known, pgno, img, rows, size)
+    return img, rows, size, None
+
+
+def scan_rows(pager: Pager, root: int) -> Iterator[tuple[int, tuple[Value, ...]]]:
+    """scan_rows(pager, root) -> (rowid, decoded record as a tuple) for every entry,
+    in rowid order. A clean leaf read whole keeps its decoded rows (_ROWS): a later
+    scan of the unchanged page reuses them. A page changed under the scan (the
+    pager's generation moved) is left for a re-seek after the last rowid returned,
+    as iter_table does; from then on rows are decoded one by one and not kept."""
+    try:
+        c = TableCursor(pager, root)
+        ok = c.first()
+        known = _rows_cache(pager)
+        usable = pager.usable_size
+        x = usable - 35
+        seen: set[int] = set()
+        keep = True
+        decode = _record.decode_row
+        codec = pager.codec
+        # Within a leaf, a write is seen on the shared pager's own counter (one attribute
+        # read per row); the view's full generation is compared once per leaf.
+        real: Any = getattr(pager, "real", pager)
+        rowid = 0
+        while ok:
+            page = c._pg[-1]
+            leaf = c._pn[-1]
+            if leaf in seen:
+                raise CorruptError()
+            seen.add(leaf)
+            n = c._nc[-1]
+            i = c._ix[-1]
+            gen = pager.gen
+            rgen = real.gen
+            ent = known.get(leaf) if keep else None
+            if i == 0 and keep and (ent is None or not (ent[0] is page or ent[0] == page)):
+                ent = _table_leaf(pager, known, leaf, page, c._pt[-1], n, decode, codec)
+            if ent is not None and i == 0 and (ent[0] is page or ent[0] == page):
+                for item in ent[1]:
+                    yield item
+                    if real.gen != rgen:
+                        rowid = item[0]
+                        break
+                else:
+                    if ent[1]:
+                        rowid = ent[1][-1][0]
+            else:
+                whole = keep and i == 0
+                rows: list[tuple[int, tuple[Value, ...]]] = []
+                app = rows.append
+                size = 0
+                ptr = c._pt[-1]
+                while i < n:
+                    q = ptr + 2 * i
+                    off = (page[q] << 8) | page[q + 1]
+                    b = page[off]
+                    if b < 0x80:
+                        sz = b
+                        p = off + 1
+                    else:
+                        sz, p = get_varint(page, off)
+                    b = page[p]
+                    if b < 0x80:
+                        rowid = b
+                        p += 1
+                    else:
+                        rowid, p = get_varint(page, p)
+                    if sz <= x and p + sz <= usable:
+                        data = page[p:p + sz]
+                    else:
+                        data = _payload_at(pager, page, p, sz, True)
+                        whole = False
+                    item = (rowid, decode(data, codec))
+                    if whole:
+                        app(item)
+                        size += sz
+                    yield item
+                    if real.gen != rgen:
+                        break
+                    i += 1
+                else:
+                    if whole:
+                        _rows_store(known, leaf, page if type(page) is bytes else bytes(page),
+                                    rows, size)
+            if pager.gen != gen or c._gen != pager.gen:
+                # The tree changed under the scan: continue after the last rowid returned.
+                keep = False
+                seen.clear()
+                ok = rowid < _MAX_ROWID and c.seek_ge(rowid + 1)
+                continue
+            c._ix[-1] = n - 1
+            ok = c._climb_next()
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+
+
+def _index_page(pager: Pager, known: _Kept, pgno: int, page: Page, ptr: int, n: int,
+                interior: bool = False) -> tuple[bytes, list[Any], int, Any]:
+    """The decoded keys of an index page's cells, and aux = (their first columns, all
+    of them numbers); kept (under -pgno in _ROWS) unless a cell overflows."""
+    codec = pager.codec
+    decode = _record.decode_row
+    x = ((pager.usable_size - 12) * 64 // 255) - 23
+    keys: list[tuple[Value, ...]] = []
+    app = keys.append
+    whole = True
+    size = 0
+    skip = 4 if interior else 0
+    for i in range(n):
+        q = ptr + 2 * i
+        p = ((page[q] << 8) | page[q + 1]) + skip
+        b = page[p]
+        if b < 0x80:
+            sz = b
+            p += 1
+        else:
+            sz, p = get_varint(page, p)
+        if sz <= x:
+            data = page[p:p + sz]
+        else:
+            data = _payload_at(pager, page, p, sz, False)
+            whole = False
+        app(decode(data, codec))
+        size += sz
+    firsts = [k[0] if k else None for k in keys]
+    aux = (firsts, set(map(type, firsts)) <= _NUMBERS)
+    img = page if type(page) is bytes else bytes(page)
+    if whole:
+        _rows_store(known, -pgno, img, keys, size, aux)
+    return img, keys, size, aux
+
+
+_NUMBERS = {int, float}
+
+
 def iter_index(pager: Pager, root: int, key_info: KeyInfo = BINARY_KEY,
                lo: Sequence[Value] | None = None, lo_incl: bool = True,
                hi: Sequence[Value] | None = None, hi_incl: bool = True,
                reverse: bool = False) -> Iterator[tuple[Value, ...]]:
-    """iter_index(...) -> decoded index records within [lo, hi] (prefix compare), in order."""
+    """iter_index(...) -> decoded index records within [lo, hi] (prefix compare), in order.
+    Forward, the keys of a leaf are decoded once and kept while the page is unchanged
+    (_ROWS, under -pgno); a one-column numeric upper bound over a leaf of numbers is
+    found by bisecting its first column."""
     c = IndexCursor(pager, root, key_info)
     cmp = _record.compare
     if not reverse:
         ok = c.first() if lo is None else c.seek_ge(lo, inclusive=lo_incl)
-        while ok:
-            key = c._key
-            if hi is not None:
-                r = cmp(key, hi, key_info)
-                if r > 0 or (r == 0 and not hi_incl):
+        try:
+            known = _rows_cache(pager)
+            h: Any = hi[0] if hi is not None and len(hi) == 1 else None
+            fast = type(h) in _NUMBERS and h == h and not key_info.desc[:1] == (True,)
+            cut = bisect_right if hi_incl else bisect_left
+            real: Any = getattr(pager, "real", pager)  # see scan_rows
+            decode = _record.decode_row
+            codec = pager.codec
+            xloc = ((pager.usable_size - 12) * 64 // 255) - 23
+            while ok:
+                if c._rt[-1]:  # an interior cell: an entry too
+                    key = c._key
+                    if hi is not None:
+                        r = cmp(key, hi, key_info)
+                        if r > 0 or (r == 0 and not hi_incl):
+                            return
+                    yield key
+                    ok = c.next()
+                    continue
+                page = c._pg[-1]
+                leaf = c._pn[-1]
+                n = c._nc[-1]
+                i = c._ix[-1]
+                ent = known.get(-leaf)
+                if ent is None or not (ent[0] is page or ent[0] == page):
+                    if not _hot(pager, leaf):
+                        # not read often enough (without a write) to decode it whole:
+                        # the entries in range only, one by one
+                        gen = pager.gen
+                        rgen = real.gen
+                        ptr = c._pt[-1]
+                        last: tuple[Value, ...] | None = None
+                        while i < n:
+                            q = ptr + 2 * i
+                            p = (page[q] << 8) | page[q + 1]
+                            b = page[p]
+                            if b < 0x80:
+                                sz = b
+                                p += 1
+                            else:
+                                sz, p = get_varint(page, p)
+                            key = decode(page[p:p + sz] if sz <= xloc
+                                         else _payload_at(pager, page, p, sz, False), codec)
+                            if hi is not None:
+                                k0 = key[0] if key else None
+                                if fast and type(k0) in _NUMBERS:
+                                    if k0 > h or (k0 == h and not hi_incl):
+                                        return
+                                else:
+                                    r = cmp(key, hi, key_info)
+                                    if r > 0 or (r == 0 and not hi_incl):
+                                        return
+                            last = key
+                            yield key
+                            if real.gen != rgen:
+                                break
+                            i += 1
+                        if last is not None and (real.gen != rgen or pager.gen != gen):
+                            c._key = last
+                            c.valid = True
+                            c._gen = -1
+                            ok = c.next()
+                            continue
+                        c._ix[-1] = n - 1
+                        ok = c._climb_next()
+                        continue
+                    ent = _index_page(pager, known, leaf, page, c._pt[-1], n)
+                keys = ent[1]
+                end = n
+                if hi is not None:
+                    if fast and ent[3][1]:
+                        end = cut(ent[3][0], h, i, n)
+                    else:
+                        end = i
+                        while end < n:
+                            r = cmp(keys[end], hi, key_info)
+                            if r > 0 or (r == 0 and not hi_incl):
+                                break
+                            end += 1
+                gen = pager.gen
+                rgen = real.gen
+                last = None
+                for j in range(i, end):
+                    last = keys[j]
+                    yield last
+                    if real.gen != rgen:
+                        break
+                if last is not None and (real.gen != rgen or pager.gen != gen):
+                    # the tree changed under the scan: go on after the last key
+                    c._key = last
+                    c.valid = True
+                    c._gen = -1
+                    ok = c.next()
+                    continue
+                if end < n:
                     return
-            yield key
-            ok = c.next()
+                c._ix[-1] = n - 1
+                ok = c._climb_next()
+        except _MALFORMED as exc:
+            raise CorruptError() from exc
     else:
         ok = c.last() if hi is None else c.seek_le(hi, inclusive=hi_incl)
         while ok:

@@ -32,8 +32,7 @@ Invariants:
       it (P2), takes EXCLUSIVE (P3; if busy the pages just stay) and writes them to
       the file, dropping them from the cache. rollback() without a spill only forgets
       the dirty pages; after one it plays the journal back first. WAL and
-      memory/off journal modes never spill (their dirty pages stay in memory), and
-      savepoint images stay in memory (no sub-journal yet).
+      memory/off journal modes never spill (their dirty pages stay in memory).
   P2: the journal holds the original image of every page commit() overwrites or
       truncate_pages() cuts off, and is synced (twice, synchronous=FULL) before any
       database page is written.
@@ -50,19 +49,45 @@ Invariants:
       an EXCLUSIVE lock for as long as it is open and checkpoints a foreign WAL
       before the first write -- never a silent risk. SHARED_WAL_INDEX = False
       forces the fallback.
+  P8: a WAL commit that raised never becomes durable later. Its frames were appended
+      after the last commit frame; on failure the first of them (or the WAL header,
+      for a new WAL) is zeroed and synced, so that no later recovery can reach its
+      commit frame. When that fails too (the disk still failing), it is retried on
+      every later begin_read/end_read/begin_write/close until it succeeds -- only a
+      crash before then can still find the transaction (SQLite makes no promise at
+      all here: an I/O error in COMMIT may or may not have committed).
+  P9: in WAL mode at synchronous=NORMAL a commit does not sync the WAL (as SQLite:
+      only a WAL started anew is synced after its first write, and checkpoints sync);
+      the database stays consistent after a power cut, the last commits may be lost.
+      FULL and EXTRA sync every commit.
+  P10: savepoint (statement) images stay in memory up to cache_size of them; the ones
+       after go to the sub-journal, an anonymous temporary file (SQLite's statement
+       journal spills the same way), read back by savepoint_rollback(). It needs no
+       durability: a crash ends the transaction it serves. Its space is reused once no
+       savepoint is open.
 """
 
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import struct
+import tempfile
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from pyrite import constants as C
-from pyrite.errors import BusyError, CorruptError, Error, OperationalError, ReadOnlyError
+from pyrite.errors import (
+    BusyError,
+    CorruptError,
+    DiskFullError,
+    DiskIOError,
+    Error,
+    OperationalError,
+    ReadOnlyError,
+)
 from pyrite.io import BLOCKING_VFS, BlockingBackend, File, IOBackend, LockLevel, Op, Request, Vfs
 
 from .format import (
@@ -74,7 +99,7 @@ from .format import (
     validate_header,
 )
 from .journal import append_segment, is_hot, playback, write_journal
-from .wal import WAL_HEADER, WAL_MAGIC_LE, WalSnapshot, read_wal, wal_checksum
+from .wal import WAL_HEADER, WAL_MAGIC_LE, WalSnapshot, frame_checksum, read_wal, wal_checksum
 from .walindex import WalHeader, WalIndex
 
 _U32 = struct.Struct(">I")
@@ -95,7 +120,9 @@ class _Savepoint:
     __slots__ = ("images", "page_count")
 
     def __init__(self, page_count: int) -> None:
-        self.images: dict[int, bytes] = {}
+        # pgno -> the page as the savepoint began: the bytes, or (P10) where they sit
+        # in the sub-journal
+        self.images: dict[int, bytes | int] = {}
         self.page_count = page_count
 
 
@@ -161,6 +188,15 @@ class Pager:
         self._wal_use = False
         self._mode = "delete" if journal_path is not None else "memory"
         self._closed = False
+        # P8: where the frames of a failed WAL commit begin (file offset, bytes to zero)
+        # while that invalidation is not yet synced; with the wal-index header it
+        # applies to (shared mode) -- another commit since makes it moot.
+        self._wal_undo: tuple[int, int] | None = None
+        self._wal_undo_hdr: WalHeader | None = None
+        # P10: savepoint images held in memory, and the sub-journal for the rest
+        self._sp_kept = 0
+        self._subj: BinaryIO | None = None
+        self._subj_end = 0
 
     @classmethod
     def open(cls, file: File, *, page_size_hint: int = 4096, journal_path: str | None = None,
@@ -288,6 +324,8 @@ class Pager:
             raise OperationalError("database is closed")
         if self.state is not State.NONE:
             return
+        if self._wal_undo is not None:
+            self._undo_failed_frames()
         if self._is_wal:
             if self._shm is not None:
                 self._swal_begin_read()
@@ -307,6 +345,8 @@ class Pager:
         """Release every lock (a write transaction still open is rolled back)."""
         if self.state is State.WRITE:
             self.rollback()
+        if self._wal_undo is not None:
+            self._undo_failed_frames()
         if self.state is State.READ:
             if not self._is_wal:
                 self.file.unlock(LockLevel.NONE)
@@ -481,6 +521,8 @@ class Pager:
         fresh = self.state is State.NONE
         if fresh:
             self.begin_read()
+        elif self._wal_undo is not None:
+            self._undo_failed_frames()
         try:
             if self._shm is not None:
                 self._swal_begin_write(fresh)
@@ -538,7 +580,9 @@ class Pager:
         if sps:
             imgs = sps[-1].images
             if pgno not in imgs and pgno <= sps[-1].page_count:
-                imgs[pgno] = bytes(page)
+                self._sp_kept += 1
+                imgs[pgno] = bytes(page) if self._sp_kept <= self._cache_size else (
+                    self._subj_write(page))
         self.gen += 1
         return page
 
@@ -569,7 +613,10 @@ class Pager:
                     pgno not in self._journaled):
                 self._orig[pgno] = bytes(self.get_page(pgno))
             if sp is not None and pgno <= sp.page_count and pgno not in sp.images:
-                sp.images[pgno] = bytes(self.get_page(pgno))
+                self._sp_kept += 1
+                img = self.get_page(pgno)
+                sp.images[pgno] = bytes(img) if self._sp_kept <= self._cache_size else (
+                    self._subj_write(img))
             self._cache.pop(pgno, None)
             self._dirty.discard(pgno)
         self.page_count = count
@@ -670,17 +717,20 @@ class Pager:
             for i, pgno in enumerate(dirty):
                 data = bytes(cache[pgno])
                 fh8 = struct.pack(">II", pgno, self.page_count if i == last else 0)
-                s1, s2 = wal_checksum(fh8, s1, s2, False)
-                s1, s2 = wal_checksum(data, s1, s2, False)
+                s1, s2 = frame_checksum(fh8, data, s1, s2, False, (id(self), pgno))
                 parts.append(fh8 + struct.pack(">IIII", salt1, salt2, s1, s2) + data)
                 new[pgno] = cur + 24
                 cur += 24 + ps
+            self._wal_undo = (start, 32 if start == 0 else 24)
             wf.write(start, b"".join(parts))
-            if self.synchronous > 0:
-                wf.sync(self.synchronous >= 2)
+            if self.synchronous >= 2 or (self.synchronous == 1 and fresh):
+                wf.sync(self.synchronous >= 2)  # NORMAL: a new WAL header only (P9)
         except Error:
             self._abandon_write()
+            if self._wal_undo is not None:
+                self._undo_failed_frames()  # P8
             raise
+        self._wal_undo = None
         snap.frames.update(new)
         snap.db_size = self.page_count
         snap.max_frame += len(dirty)
@@ -849,6 +899,7 @@ class Pager:
             self._jf.close()
             self._jf = None
         self._savepoints.clear()
+        self._subj_reset()
         if not self._is_wal:
             self.file.unlock(LockLevel.SHARED)
         self.state = State.READ
@@ -972,17 +1023,21 @@ class Pager:
             for i, pgno in enumerate(dirty):
                 data = bytes(cache[pgno])
                 fh8 = struct.pack(">II", pgno, self.page_count if i == last else 0)
-                s1, s2 = wal_checksum(fh8, s1, s2, big)
-                s1, s2 = wal_checksum(data, s1, s2, big)
+                s1, s2 = frame_checksum(fh8, data, s1, s2, big, (id(self), pgno))
                 parts.append(fh8 + salt + struct.pack(">II", s1, s2) + data)
+            self._wal_undo = (start, 32 if start == 0 else 24)
+            self._wal_undo_hdr = shm.hdr
             wf.write(start, b"".join(parts))
-            if self.synchronous > 0:
-                wf.sync(self.synchronous >= 2)
+            if self.synchronous >= 2 or (self.synchronous == 1 and mx == 0):
+                wf.sync(self.synchronous >= 2)  # NORMAL: a new WAL header only (P9)
             new = shm.publish(mx + 1, dirty, self.page_count, (s1, s2), salt, big)
         except Error:
+            if self._wal_undo is not None:
+                self._undo_failed_frames(locked=True)  # P8, still holding WRITE
             shm.end_write()
             self._abandon_write()
             raise
+        self._wal_undo = None
         shm.end_write()
         _probe("wal_commit")
         if restarted or mx == 0:
@@ -1009,6 +1064,39 @@ class Pager:
             # behind (the next begin_read() takes a snapshot again).
             _probe("wal_reread_failed")
             self.state = State.NONE
+
+    def _undo_failed_frames(self, locked: bool = False) -> None:
+        """P8: zero the start of a failed commit's frames and sync; on failure leave
+        `_wal_undo` set for the next try. Never raises (the caller's own error, or
+        its own work, matters more; the frames are invisible to this process)."""
+        undo = self._wal_undo
+        wf = self._wal_file
+        if undo is None:
+            return
+        shm = self._shm
+        if wf is None:
+            self._wal_undo = None
+            return
+        if shm is not None and not locked:
+            # Another writer's commit since ours overwrote or cut the chain off at
+            # our first frame: nothing is left to do. Otherwise WRITE is needed.
+            got = shm.try_write_lock(self._wal_undo_hdr)
+            if got is None:
+                self._wal_undo = None
+                return
+            if not got:
+                return  # a writer is at work right now: next time
+        try:
+            off, n = undo
+            wf.write(off, bytes(n))
+            wf.sync(True)
+            self._wal_undo = None
+            _probe("wal_failed_frames_undone")
+        except Error:
+            _probe("wal_failed_frames_undo_deferred")
+        finally:
+            if shm is not None and not locked:
+                shm.end_write()
 
     def wal_checkpoint(self, mode: str = "passive") -> tuple[int, int, int]:
         """PRAGMA wal_checkpoint(mode) -> (busy, log frames, checkpointed frames).
@@ -1119,6 +1207,8 @@ class Pager:
                     if pgno not in pimg and pgno <= limit:
                         pimg[pgno] = img
         del sps[n - 1:]
+        if not sps:
+            self._subj_reset()
 
     def savepoint_rollback(self, n: int) -> None:
         """Undo every change since savepoint n began; savepoint n stays open (empty)."""
@@ -1128,7 +1218,9 @@ class Pager:
         cache = self._cache
         dirty = self._dirty
         for sp in reversed(sps[n - 1:]):
-            for pgno, img in sp.images.items():
+            for pgno, kept in sp.images.items():
+                img = self._subj_read(kept) if type(kept) is int else kept
+                assert isinstance(img, bytes)
                 page = cache.get(pgno)
                 if type(page) is bytearray:
                     page[:] = img
@@ -1142,7 +1234,47 @@ class Pager:
         self.page_count = target
         sps[n - 1].images = {}
         del sps[n:]
+        if n == 1:
+            self._subj_reset()
         self.gen += 1
+
+    def _subj_write(self, page: Page) -> int:
+        """P10: append a savepoint image to the sub-journal -> its offset there."""
+        _probe("subjournal_write")
+        try:
+            f = self._subj
+            if f is None:
+                f = self._subj = tempfile.TemporaryFile()
+                self._subj_end = 0
+            off = self._subj_end
+            f.seek(off)
+            f.write(page)
+        except OSError as exc:
+            raise (DiskFullError() if exc.errno == errno.ENOSPC else DiskIOError()) from exc
+        self._subj_end = off + len(page)
+        return off
+
+    def _subj_read(self, off: int) -> bytes:
+        f = self._subj
+        assert f is not None
+        try:
+            f.seek(off)
+            data = f.read(self.page_size)
+        except OSError as exc:
+            raise DiskIOError() from exc
+        if len(data) != self.page_size:
+            raise DiskIOError()
+        return data
+
+    def _subj_reset(self) -> None:
+        """No savepoint is open: the images are gone, the sub-journal space is free."""
+        self._sp_kept = 0
+        if self._subj is not None and self._subj_end:
+            self._subj_end = 0
+            try:
+                self._subj.truncate(0)
+            except OSError:
+                pass
 
     # -- lifetime -----------------------------------------------------------
     def close(self) -> None:
@@ -1150,6 +1282,8 @@ class Pager:
             return
         if self.state is State.WRITE:
             self.rollback()
+        if self._wal_undo is not None:
+            self._undo_failed_frames()
         if self._shm is not None:
             self._swal_close()
         elif self._is_wal and not self.readonly:
@@ -1162,6 +1296,9 @@ class Pager:
         if self._wal_file is not None:
             self._wal_file.close()
             self._wal_file = None
+        if self._subj is not None:
+            self._subj.close()
+            self._subj = None
         self.file.close()
         self._closed = True
 

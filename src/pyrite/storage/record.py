@@ -236,6 +236,69 @@ def decode_columns(payload: bytes | bytearray | memoryview, n: int,
         raise CorruptError() from exc
 
 
+# decode_row: per distinct record header (one-byte header size), a reader of the
+# whole record made once (_plan): one struct call for the body, then the output
+# tuple built in one expression. Its source holds only integers chosen here (field
+# and column positions, the header size), never a value of the record.
+_Reader = Callable[[Any, str], tuple[Any, ...]]
+_PLANS: dict[bytes, tuple[_Reader, int] | None] = {}
+_PLANS_MAX = 4096
+_CODES = {1: "b", 2: "h", 4: "i", 6: "q", 7: "d"}
+_PLAN_NS = {"TEXT_ERRORS": TEXT_ERRORS, "from_bytes": int.from_bytes}
+
+
+def _plan(hdr: bytes) -> tuple[_Reader, int] | None:
+    pos = 1
+    fmt = [">"]
+    out: list[str] = []
+    k = 0
+    while pos < len(hdr):
+        t, pos = get_varint(hdr, pos)
+        if t == 0 or t == 8 or t == 9:
+            out.append("None" if t == 0 else str(t - 8))
+            continue
+        if t in _CODES:
+            fmt.append(_CODES[t])
+            out.append(f"(x if (x := v[{k}]) == x else None)" if t == 7 else f"v[{k}]")
+        elif t == 3 or t == 5:
+            fmt.append("3s" if t == 3 else "6s")
+            out.append(f"from_bytes(v[{k}], 'big', signed=True)")
+        elif t >= 12:
+            fmt.append(f"{(t - 12) >> 1}s")
+            out.append(f"v[{k}].decode(enc, TEXT_ERRORS)" if t & 1 else f"v[{k}]")
+        else:
+            return None
+        k += 1
+    if pos != len(hdr) or not out or len(out) > 250:
+        return None
+    st = struct.Struct("".join(fmt))
+    ns = dict(_PLAN_NS)
+    ns["unpack"] = st.unpack_from
+    src = (f"def read(b, enc):\n    v = unpack(b, {len(hdr)})\n"
+           f"    return ({', '.join(out)},)\n")
+    exec(compile(src, "<record plan>", "exec"), ns)  # noqa: S102 - integers only, see above
+    read: _Reader = ns["read"]  # type: ignore[assignment]
+    return read, len(hdr) + st.size
+
+
+def decode_row(payload: bytes | bytearray, encoding: str = "utf-8") -> tuple[Value, ...]:
+    """decode_row(payload) -> every column as a tuple; equal to tuple(decode(payload)).
+    Records with a one-byte header size are read by a reader planned per distinct
+    header (_PLANS): the rows of one table share a few headers."""
+    hsize = payload[0] if payload else 0x80
+    if hsize < 0x80:
+        hdr = bytes(payload[:hsize])
+        try:
+            plan = _PLANS[hdr]
+        except KeyError:
+            if len(_PLANS) >= _PLANS_MAX:
+                _PLANS.clear()
+            plan = _PLANS[hdr] = _plan(hdr) if hsize > 1 else None
+        if plan is not None and plan[1] <= len(payload):
+            return plan[0](payload, encoding)
+    return tuple(decode_columns(payload, 1 << 30, encoding))
+
+
 def column_count(payload: bytes | bytearray | memoryview) -> int:
     """column_count(payload) -> how many columns the record header lists."""
     try:

@@ -41,6 +41,78 @@ def wal_checksum(data: bytes, s1: int, s2: int, big_endian: bool) -> tuple[int, 
     return s1, s2
 
 
+# -- page checksums, incrementally ---------------------------------------------
+#
+# The checksum is linear: one step maps (s1, s2) to A(s1, s2) + (x, x + y) mod 2**32
+# with A = [[1, 1], [1, 2]], so folding a page of m word pairs from (s1, s2) gives
+# A**m (s1, s2) + C(page), where C(page), the fold from (0, 0), is the sum over
+# fixed-size chunks of A**(pairs after the chunk) times the chunk's own fold. A page
+# that comes back with few bytes changed (a commit that added one cell) has only its
+# changed chunks folded again; the rest is reused (_PAGES, per caller key).
+
+_MASK = 0xFFFFFFFF
+_CHUNK = 256  # bytes per chunk of a page
+_PAGES: dict[object, tuple[bytes, list[tuple[int, int]], int, int, bool]] = {}
+_PAGES_MAX = 256
+_PAGES_BYTES = 2 << 20  # at most this much of page images kept
+_POWERS: dict[int, tuple[int, int, int]] = {0: (1, 0, 1)}  # A**j = [[a, b], [b, d]]
+
+
+def _power(j: int) -> tuple[int, int, int]:
+    p = _POWERS.get(j)
+    if p is None:
+        a, b, d = _power(j // 2)
+        # A**j symmetric: [[a, b], [b, d]] squared
+        a2, b2, d2 = (a * a + b * b) & _MASK, (a * b + b * d) & _MASK, (b * b + d * d) & _MASK
+        if j & 1:  # times A = [[1, 1], [1, 2]]
+            a2, b2, d2 = (a2 + b2) & _MASK, (a2 + 2 * b2) & _MASK, (b2 + 2 * d2) & _MASK
+        p = _POWERS[j] = (a2, b2, d2)
+    return p
+
+
+def _chunk_part(data: bytes, start: int, pairs_after: int, big: bool) -> tuple[int, int]:
+    """A**pairs_after times the fold of data[start:start+_CHUNK] from (0, 0)."""
+    c1, c2 = wal_checksum(data[start:start + _CHUNK], 0, 0, big)
+    a, b, d = _power(pairs_after)
+    return (a * c1 + b * c2) & _MASK, (b * c1 + d * c2) & _MASK
+
+
+def frame_checksum(fh8: bytes, data: bytes, s1: int, s2: int, big: bool,
+                   key: object = None) -> tuple[int, int]:
+    """The running checksum after a frame: wal_checksum over its first 8 header bytes
+    (fh8), then over the page `data`. `key` names the page across calls (e.g. (file,
+    page number)): its last image is kept, and only the chunks that differ from it are
+    folded again -- the result is the same as folding every byte."""
+    s1, s2 = wal_checksum(fh8, s1, s2, big)
+    n = len(data)
+    if key is None or n % _CHUNK or n < 4 * _CHUNK:
+        return wal_checksum(data, s1, s2, big)
+    per = _CHUNK // 8
+    m = n // 8
+    nchunks = n // _CHUNK
+    old = _PAGES.get(key)
+    if old is not None and old[0] is not data and len(old[0]) == n and old[4] == big:
+        image, parts, t1, t2, _ = old
+        parts = list(parts)
+        for c in range(nchunks):
+            lo = c * _CHUNK
+            hi = lo + _CHUNK
+            if data[lo:hi] != image[lo:hi]:
+                o1, o2 = parts[c]
+                p1, p2 = parts[c] = _chunk_part(data, lo, m - per * (c + 1), big)
+                t1 = (t1 - o1 + p1) & _MASK
+                t2 = (t2 - o2 + p2) & _MASK
+    else:
+        parts = [_chunk_part(data, c * _CHUNK, m - per * (c + 1), big) for c in range(nchunks)]
+        t1 = sum(p[0] for p in parts) & _MASK
+        t2 = sum(p[1] for p in parts) & _MASK
+    if key not in _PAGES and len(_PAGES) >= min(_PAGES_MAX, _PAGES_BYTES // n):
+        _PAGES.clear()
+    _PAGES[key] = (bytes(data), parts, t1, t2, big)
+    a, b, d = _power(m)
+    return (a * s1 + b * s2 + t1) & _MASK, (b * s1 + d * s2 + t2) & _MASK
+
+
 class WalSnapshot:
     """Which frame holds the newest committed copy of each page."""
 

@@ -115,6 +115,9 @@ class WalIndex:
         h1 = bytes(m[0:48])
         if h1 != bytes(m[48:96]):
             return None
+        h0 = self.hdr
+        if h0 is not None and h1 == h0.raw:
+            return h0  # unchanged since checked (SQLite's walIndexTryHdr: no checksum)
         f = HDR.unpack(h1)
         if f[3] == 0:
             return None
@@ -259,17 +262,22 @@ class WalIndex:
         assert self.read_lock < 0
         deadline = time.monotonic() + max(self.busy_timeout, 1.0)
         tries = 0
+        recovered = False
         while True:
             tries += 1
-            if tries > 1:
+            if tries > 1 and not recovered:
                 if time.monotonic() >= deadline:
                     raise BusyError()
                 time.sleep(min(0.0005 * tries, 0.01))
+            recovered = False
             h = self._try_header()
             if h is None:
-                if tries < 3:
+                if tries < 3 and any(self.shm.region(0)[0:96]):
                     continue  # a writer may be between its two header copies
+                # (a zeroed header is a new -shm: recover at once, as SQLite does,
+                # and look again without waiting)
                 self._recover(wal)
+                recovered = True
                 continue
             if h.page_size != self.page_size and h.mx_frame:
                 raise CorruptError()
@@ -323,6 +331,18 @@ class WalIndex:
 
     def end_write(self) -> None:
         self.shm.unlock(WRITE, 1)
+
+    def try_write_lock(self, expect: WalHeader | None) -> bool | None:
+        """WRITE without waiting, for the pager's repair of a failed commit (pager P8):
+        True (held) if the header is still `expect`; False if another writer has WRITE;
+        None (not held) if the header moved on since -- the repair is moot then."""
+        if not self.shm.lock(WRITE, 1, True):
+            return False
+        h = self._try_header()
+        if expect is None or h is None or h.raw != expect.raw:
+            self.shm.unlock(WRITE, 1)
+            return None
+        return True
 
     def try_restart(self) -> bool:
         """Under WRITE, reading with READ0 and everything backfilled: start the WAL over
