@@ -302,6 +302,8 @@ class Connection:
         self._trace: Callable[[str], None] | None = None
         # Held while a statement steps: threads sharing this connection take turns.
         self._lock = threading.RLock()
+        self._depth = 0  # cursor methods running (see Cursor.__del__)
+        self._orphans: list[_CachedStatement] = []  # statements of freed cursors
         from pyrite.api.uri import parse_target
 
         target = parse_target(path, bool(uri))

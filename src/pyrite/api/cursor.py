@@ -245,9 +245,18 @@ def serialized(method: _F) -> _F:
 
     @functools.wraps(method)
     def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-        con = getattr(self, "_connection", None)
+        con: Any = getattr(self, "_connection", None)
         with getattr(con, "_lock", _NO_LOCK):
-            return method(self, *args, **kwargs)
+            orphans = getattr(con, "_orphans", None)
+            if orphans is None:
+                return method(self, *args, **kwargs)
+            con._depth += 1
+            try:
+                while orphans:  # statements of cursors freed while this one ran
+                    con._release_statement(orphans.pop())
+                return method(self, *args, **kwargs)
+            finally:
+                con._depth -= 1
 
     return cast(_F, locked)
 
@@ -586,6 +595,26 @@ class Cursor:
         if not con._closed:
             self._reset_statement()
         self._closed = True
+
+    def __del__(self) -> None:
+        # As CPython's module: a cursor freed with its statement unfinished resets
+        # it, so an unfetched SELECT does not keep its read transaction (and a
+        # stale snapshot) open. Freed inside the engine (cycle collection during
+        # a statement), the statement is released when the connection next runs one.
+        st = getattr(self, "_stmt", None)
+        if st is None:
+            return
+        self._stmt = None
+        try:
+            con = self._connection
+            if con._closed:
+                return
+            if con._depth:
+                con._orphans.append(st)
+            else:
+                con._release_statement(st)
+        except Exception:
+            pass  # never raise from a finalizer
 
     def setinputsizes(self, sizes: object, /) -> None:
         """setinputsizes(sizes): required by DB-API; does nothing."""

@@ -193,6 +193,9 @@ class Compiler:
         self.minmax_scan = False
         self.or_children: list[str] = []
         self.deferred_out: tuple[str, str] | None = None  # see _gen_core (ORDER BY)
+        # the schema an unqualified table name means inside a main-schema view or
+        # trigger ("main": SQLite's DbFixer binds those names there); None: TEMP first
+        self.default_schema: str | None = None
 
     # ---- constants and names
 
@@ -237,10 +240,22 @@ class Compiler:
             for src in s.srcs:
                 if tname is not None and src.name.lower() != tname:
                     continue
+                if ref.schema is not None and not self._in_schema(src, ref.schema):
+                    continue
                 for i, n in enumerate(src.colnames):
                     if n.lower() == col:
                         hits.append((src, i))
                         break
+            if tname is not None and len(hits) > 1:
+                # FROM items of one name (FROM main.t, temp.t): only a USING/NATURAL
+                # join's merged right-hand column gives way
+                unmerged = [h for h in hits if h[1] not in h[0].merged]
+                hits = unmerged if unmerged else hits[:1]
+            if tname is not None and len(hits) > 1:
+                name = f"{ref.table}.{ref.column}"
+                if ref.schema is not None:
+                    name = f"{ref.schema}.{name}"
+                raise errors.OperationalError(f"ambiguous column name: {name}").at(ref.pos)
             if tname is None and len(hits) > 1:
                 unmerged = [h for h in hits if h[1] not in h[0].merged]
                 if len(unmerged) == 1:
@@ -256,7 +271,8 @@ class Compiler:
                 return s, hits[0][0], hits[0][1]
             if col in ROWID_NAMES:
                 cands = [src for src in s.srcs if src.kvar is not None
-                         and (tname is None or src.name.lower() == tname)]
+                         and (tname is None or src.name.lower() == tname)
+                         and (ref.schema is None or self._in_schema(src, ref.schema))]
                 if len(cands) == 1 or (cands and tname is None):
                     for c in crossed:
                         c.correlated = True
@@ -265,6 +281,15 @@ class Compiler:
             s = s.parent
         return None
 
+    def _in_schema(self, src: Src, schema: str) -> bool:
+        """Whether src is a table of `schema`, read under its own name (SQLite's
+        lookupName: `main.t.a` matches FROM t or FROM t AS t, never an alias)."""
+        t = src.table
+        if t is None or src.name.lower() != t.name.lower() or src.rvar in ("old", "new"):
+            return False
+        low = schema.lower()
+        return low == ("temp" if t.temp else "main")
+
     def col_source(self, scope: Scope, src: Src, i: int) -> str:
         auth = getattr(self.env, "authorizer", None)
         if auth is not None and src.table is not None and i >= 0 and src.rvar not in (
@@ -272,7 +297,8 @@ class Compiler:
             from pyrite import constants as C
 
             t = src.table
-            code = auth(C.SQLITE_READ, t.name, t.columns[i].name, "main", None)
+            code = auth(C.SQLITE_READ, t.name, t.columns[i].name, "temp" if t.temp else "main",
+                        None)
             if code == C.SQLITE_DENY:
                 raise errors.DatabaseError(f"access to {t.name}.{t.columns[i].name} is prohibited",
                                            code=C.SQLITE_AUTH)
@@ -400,6 +426,8 @@ class Compiler:
                         return self.ex(a, s)
                     s = s.parent
             name = f"{e.table}.{e.column}" if e.table else e.column
+            if e.schema is not None and e.table is not None:
+                name = f"{e.schema}.{name}"
             raise errors.OperationalError(f"no such column: {name}")
         scope, src, i = r
         if sc.agg_map is not None and scope is sc and sc.in_agg_args is False:
@@ -568,7 +596,7 @@ class Compiler:
                 or not isinstance(core.from_, ast.TableRef):
             return None
         e = core.columns[0].expr
-        t = self.catalog.table(core.from_.name)
+        t = self.schema_object(core.from_)[0]
         if not isinstance(e, ast.ColumnRef) or t is None or self.find_cte(core.from_.name):
             return None
         col = next((i for i, c in enumerate(t.columns) if c.name.lower() == e.column.lower()), None)
@@ -591,7 +619,7 @@ class Compiler:
         core = e.select.body
         assert isinstance(core, ast.SelectCore) and isinstance(core.from_, ast.TableRef)
         rhs = core.columns[0].expr
-        t = self.catalog.table(core.from_.name)
+        t = self.schema_object(core.from_)[0]
         assert isinstance(rhs, ast.ColumnRef) and t is not None
         col = next(i for i, c in enumerate(t.columns) if c.name.lower() == rhs.column.lower())
         idx_aff = t.columns[col].affinity
@@ -1146,7 +1174,7 @@ class Compiler:
             cte = self.find_cte(leaf.name) if leaf.schema is None else None
             if cte is not None:
                 return self.cte_source(cte, alias, f, materialize)
-            t = self.catalog.table(leaf.name)
+            t, v = self.schema_object(leaf)
             if t is not None:
                 self.reads.add(t.name)
                 rv = self.fresh("r")
@@ -1161,27 +1189,27 @@ class Compiler:
                         raise errors.OperationalError(f"no such index: {leaf.indexed_by}")
                     src.indexes = want
                 return src
-            v = self.catalog.views.get(leaf.name.lower())
             if v is not None:
-                saved = self.ctes
+                saved, saved_ds = self.ctes, self.default_schema
                 self.ctes = []
+                self.default_schema = None if self.catalog.is_temp(v) else "main"
                 op, co = self.from_open(alias)
                 try:
                     info = self.gen_select(v.select, None, f)
                 finally:
-                    self.ctes = saved
+                    self.ctes, self.default_schema = saved, saved_ds
                     self.plan_close(op)
                 names = list(v.columns) if v.columns else info.names
                 return self.rows_source(alias, names, info, f, materialize, co)
-            if leaf.name.lower() in ("sqlite_master", "sqlite_temp_master", "sqlite_temp_schema"):
-                t = self.catalog.table("sqlite_schema")
-                assert t is not None
+            t = self.schema_table_of(leaf)
+            if t is not None:
                 rv = self.fresh("r")
                 return Src(alias if leaf.alias else leaf.name, [c.name for c in t.columns],
                            [c.affinity for c in t.columns], [None] * 5,
                            [c.decl_type for c in t.columns], rv, "k" + rv[1:], table=t)
             from pyrite.exec import tablefunc as TF
-            return TF.make_source(self, leaf.schema, leaf.name, (), leaf.alias)
+            return TF.make_source(self, leaf.schema or self.default_schema, leaf.name, (),
+                                  leaf.alias)
         if isinstance(leaf, ast.SubqueryRef):
             label = leaf.alias or f"(subquery-{self.sel_no(leaf.select)})"
             op, co = self.from_open(label)
@@ -1195,6 +1223,34 @@ class Compiler:
             from pyrite.exec import tablefunc as TF
             return TF.make_source(self, leaf.schema, leaf.name, leaf.args, leaf.alias, call=True)
         raise errors.OperationalError("unsupported FROM item")
+
+    def schema_object(self, ref: ast.TableRef) -> tuple[Table | None, Any]:
+        """schema_object(ref) -> (table, None) or (None, view) that a FROM name
+        means: in its schema when qualified, else TEMP's before main's."""
+        obj = self.catalog.table_or_view(ref.name, ref.schema or self.default_schema)
+        if isinstance(obj, Table):
+            if obj.name.lower() == "sqlite_schema":
+                return None, None  # schema_table_of reads it, under the name written
+            return obj, None
+        return None, obj
+
+    def schema_table_of(self, ref: ast.TableRef) -> Table | None:
+        """The sqlite_schema table a FROM name like sqlite_master / temp.sqlite_schema /
+        sqlite_temp_master reads (main's or TEMP's), or None when ref names none."""
+        from pyrite.planner.catalog import schema_table
+
+        low = ref.name.lower()
+        sch = (ref.schema or "main").lower()
+        if low in ("sqlite_temp_master", "sqlite_temp_schema"):
+            if sch != "temp" and ref.schema is not None:
+                return None
+            sch = "temp"
+        elif low not in ("sqlite_master", "sqlite_schema"):
+            return None
+        cat = self.catalog.schema(sch)
+        if cat is None:
+            return None
+        return cat.tables.get("sqlite_schema") or schema_table(temp=sch == "temp")
 
     def flatten_select(self, sel: ast.Select) -> ast.Select | None:
         """The query flattener (planner/flatten.py) with this statement's CTEs and views."""
@@ -1358,6 +1414,14 @@ class Compiler:
 
     # ---- one SELECT core
 
+    def _star_schema(self, src: Src, sc: Scope) -> str | None:
+        """The schema that tells src's columns apart when another FROM item has the
+        same name (FROM main.t, temp.t), else None."""
+        if src.table is None or not any(
+                o is not src and o.name.lower() == src.name.lower() for o in sc.srcs):
+            return None
+        return "temp" if src.table.temp else "main"
+
     def expand_columns(self, core: ast.SelectCore, sc: Scope
                        ) -> list[tuple[ast.Expr, str, str | None]]:
         out: list[tuple[ast.Expr, str, str | None]] = []
@@ -1373,8 +1437,9 @@ class Compiler:
                             continue
                         if src.tvf is not None and i >= len(src.tvf[0].columns):
                             break  # HIDDEN columns of a table-valued function
-                        out.append((ast.ColumnRef(None, src.name, n) if src.name else
-                                    ast.ColumnRef(None, None, n), n, src.decltypes[i]))
+                        out.append((ast.ColumnRef(self._star_schema(src, sc), src.name, n)
+                                    if src.name else ast.ColumnRef(None, None, n), n,
+                                    src.decltypes[i]))
                 if rc.table is not None and not matched:
                     raise errors.OperationalError(f"no such table: {rc.table}")
                 if rc.table is None and not sc.srcs:
@@ -1932,7 +1997,7 @@ class Compiler:
             return got
         got = {}
         self._stat1 = got
-        t = self.catalog.table("sqlite_stat1")
+        t = self.catalog.table("sqlite_stat1", "main")
         pager = getattr(self.env, "pager", None)
         if t is None or pager is None or t.root < 1:
             return got
@@ -2269,7 +2334,7 @@ class Compiler:
             est = COST.log_est(len(body.rows))
         elif isinstance(body, ast.SelectCore):
             if isinstance(body.from_, ast.TableRef) and body.from_.schema is None:
-                t = self.catalog.table(body.from_.name)
+                t = self.schema_object(body.from_)[0]
                 if t is not None and any(tn == t.name.lower() for tn, _ in self.stat1()):
                     est = COST.log_est(self.stat1_rows(t.name))
             if body.group_by:
@@ -2837,7 +2902,7 @@ class Compiler:
     def _covers(self, idx: Index, need: set[int] | None) -> bool:
         if need is None:
             return False
-        t = self.catalog.table(idx.table)
+        t = self.catalog.table_of_index(idx)
         if t is None:
             return False
         if any(c >= 0 and t.columns[c].generated is not None for c in need):

@@ -48,14 +48,15 @@ def _schema_delete(s: Session, pred: Any, pager: Any = None) -> list[tuple[str, 
     return [(t, r) for _, t, r in victims]
 
 
-def _seq_delete(s: Session, name: str) -> None:
+def _seq_delete(s: Session, name: str, temp: bool = False) -> None:
     from pyrite.storage import TableCursor, iter_table, record
 
-    seq = s.catalog.tables.get("sqlite_sequence")
+    seq = s.catalog.of(temp).tables.get("sqlite_sequence")
     if seq is None:
         return
-    cur = TableCursor(s.pager, seq.root)
-    for rowid, payload in list(iter_table(s.pager, seq.root)):
+    pg = s.temp_pager if temp else s.pager
+    cur = TableCursor(pg, seq.root)
+    for rowid, payload in list(iter_table(pg, seq.root)):
         rec = record.decode(payload)
         if isinstance(rec[0], str) and rec[0].lower() == name.lower() and cur.seek(rowid):
             cur.delete()
@@ -80,11 +81,11 @@ def _bump(s: Session) -> None:
     s.reload_schema()
 
 
-def _name_taken(s: Session, name: str) -> str | None:
+def _name_taken(s: Session, name: str, temp: bool = False) -> str | None:
+    """The kind of object already named `name` in the schema (TEMP or main) a new
+    one goes to: SQLite checks names within one schema only."""
     low = name.lower()
-    cat = s.catalog
-    if cat.temp is not None and low in cat.temp.tables and low != "sqlite_schema":
-        return "table"
+    cat = s.catalog.of(temp)
     if low in cat.tables or low in ("sqlite_master", "sqlite_schema"):
         return "table"
     if low in cat.views:
@@ -94,6 +95,35 @@ def _name_taken(s: Session, name: str) -> str | None:
     if low in cat.triggers:
         return "trigger"
     return None
+
+
+def _target_temp(s: Session, schema: str | None, temp: bool) -> bool:
+    """Whether CREATE [TEMP] ... [schema.]name goes to the TEMP schema; SQLite's
+    errors for an unknown schema or a TEMP object qualified by another one."""
+    if schema is None:
+        return temp
+    low = schema.lower()
+    if low not in ("main", "temp"):
+        raise errors.OperationalError(f"unknown database {schema}")
+    if temp and low != "temp":
+        raise errors.OperationalError("temporary table name must be unqualified")
+    return low == "temp"
+
+
+def _schema_done(s: Session, temp: bool) -> None:
+    """After a schema change: reload TEMP's catalog, or bump main's schema cookie."""
+    if temp:
+        s.reload_temp()
+    else:
+        _bump(s)
+
+
+def _temp_schema_pager(s: Session) -> Any:
+    """The TEMP database's pager, its sqlite_schema page made to exist."""
+    pg = s.temp_pager
+    if pg.page_count == 0:
+        _init_schema_page(pg)
+    return pg
 
 
 def _affinity_type(aff: int | None) -> str:
@@ -112,9 +142,8 @@ STRICT_TYPES = ("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY")
 def create_table(s: Session, node: ast.CreateTable) -> None:
     from pyrite.storage import btree
 
-    if node.temp:
-        pass  # TEMP objects live in the main schema here (see report)
-    kind = _name_taken(s, node.name)
+    is_temp = _target_temp(s, node.schema, node.temp)
+    kind = _name_taken(s, node.name, is_temp)
     if kind is not None:
         if node.if_not_exists:
             return
@@ -157,9 +186,7 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
             cc.autoincrement for cd in node.columns for cc in cd.constraints) or \
             node.without_rowid and any(tc.autoincrement for tc in node.constraints):
         raise errors.OperationalError("AUTOINCREMENT not allowed on WITHOUT ROWID tables")
-    pg = s.temp_pager if node.temp else s.pager
-    if node.temp and pg.page_count == 0:
-        _init_schema_page(pg)
+    pg = _temp_schema_pager(s) if is_temp else s.pager
     probe = table_from_ast(node, 0, sql)
     _check_generated(s, node, probe)
     if probe.autoincrement and probe.ipk is None:
@@ -173,16 +200,13 @@ def create_table(s: Session, node: ast.CreateTable) -> None:
         iroot = btree.create_index(pg)
         _schema_insert(s, ["index", f"sqlite_autoindex_{node.name}_{n + 1}", node.name, iroot, None],
                        pg)
-    if probe.autoincrement and not node.temp and s.catalog.tables.get("sqlite_sequence") is None:
+    if probe.autoincrement and s.catalog.of(is_temp).tables.get("sqlite_sequence") is None:
         sroot = btree.create_table(pg)
         _schema_insert(s, ["table", "sqlite_sequence", "sqlite_sequence", sroot,
                            "CREATE TABLE sqlite_sequence(name,seq)"], pg)
-    if node.temp:
-        s.reload_temp()
-    else:
-        _bump(s)
+    _schema_done(s, is_temp)
     if rows:
-        t2 = s.catalog.table(node.name)
+        t2 = s.catalog.table(node.name, "temp" if is_temp else "main")
         assert t2 is not None
         from pyrite.exec.dml import TableWriter
 
@@ -249,10 +273,16 @@ def check_generated_expr(s: Session, t: Table, e: ast.Expr) -> None:
 def create_index(s: Session, node: ast.CreateIndex) -> None:
     from pyrite.storage import btree
 
-    t = s.catalog.table(node.table)
+    sch = node.schema.lower() if node.schema is not None else None
+    if sch is not None and sch not in ("main", "temp"):
+        raise errors.OperationalError(f"unknown database {node.schema}")
+    t = s.catalog.table(node.table, "main" if sch == "main" else None)
     if t is None or t.name.lower() == "sqlite_schema":
-        raise errors.OperationalError(f"no such table: main.{node.table}")
-    kind = _name_taken(s, node.name)
+        where = "" if sch == "temp" else "main."
+        raise errors.OperationalError(f"no such table: {where}{node.table}")
+    if sch == "temp" and not t.temp:
+        raise errors.OperationalError(f'cannot create a TEMP index on non-TEMP table "{t.name}"')
+    kind = _name_taken(s, node.name, t.temp)
     if kind is not None:
         if node.if_not_exists:
             return
@@ -274,10 +304,7 @@ def create_index(s: Session, node: ast.CreateIndex) -> None:
     idx.root = root
     fill_index(s, t, idx)
     _schema_insert(s, ["index", node.name, t.name, root, node.schema_sql], pg)
-    if t.temp:
-        s.reload_temp()
-    else:
-        _bump(s)
+    _schema_done(s, t.temp)
 
 
 _DATE_FUNCS = frozenset(("date", "time", "datetime", "julianday", "strftime", "unixepoch",
@@ -459,13 +486,14 @@ def reindex(s: Session, node: ast.Reindex) -> None:
                                   or name.upper() in s.collations):
         pick = [(t, ix) for t in tables for ix in t.indexes
                 if any((c or "BINARY").lower() == low for c in ix.collations)]
-    elif cat.table(name) is not None:
-        t = cat.table(name)
+    elif cat.table(name, node.schema or "main") is not None:
+        t = cat.table(name, node.schema or "main")
         assert t is not None
         pick = [(t, ix) for ix in t.indexes]
-    elif low in cat.indexes:
-        ix = cat.indexes[low]
-        t = cat.table(ix.table)
+    elif cat.index(name, node.schema or "main") is not None:
+        ix = cat.index(name, node.schema or "main")
+        assert ix is not None
+        t = cat.table_of_index(ix)
         assert t is not None
         pick = [(t, ix)]
     else:
@@ -588,26 +616,75 @@ def vacuum(s: Session, node: ast.Vacuum) -> None:
     s.reload_schema()
 
 
+def _refs_other_schema(node: Any, schema: str) -> str | None:
+    """The first schema other than `schema` that a qualified table name in node
+    names, else None (SQLite's DbFixer for a view or trigger outside TEMP)."""
+    import dataclasses
+
+    stack: list[Any] = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (ast.TableRef, ast.TableFunctionRef, ast.InTable)) \
+                and x.schema is not None and x.schema.lower() != schema:
+            return x.schema
+        if isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            stack.extend(reversed([getattr(x, f.name) for f in dataclasses.fields(x)]))
+    return None
+
+
 def create_view(s: Session, node: ast.CreateView) -> None:
-    kind = _name_taken(s, node.name)
+    is_temp = _target_temp(s, node.schema, node.temp)
+    kind = _name_taken(s, node.name, is_temp)
     if kind is not None:
         if node.if_not_exists:
             return
+        if kind == "index":
+            raise errors.OperationalError(f"there is already an index named {node.name}")
         raise errors.OperationalError(f"{kind} {node.name} already exists").at(node.name_offset)
-    _schema_insert(s, ["view", node.name, node.name, 0, node.schema_sql])
-    _bump(s)
+    other = None if is_temp else _refs_other_schema(node.select, "main")
+    if other is not None:
+        raise errors.OperationalError(
+            f"view {node.name} cannot reference objects in database {other}")
+    pg = _temp_schema_pager(s) if is_temp else s.pager
+    _schema_insert(s, ["view", node.name, node.name, 0, node.schema_sql], pg)
+    _schema_done(s, is_temp)
 
 
 def create_trigger(s: Session, node: ast.CreateTrigger) -> None:
-    kind = _name_taken(s, node.name)
+    sch = node.schema.lower() if node.schema is not None else None
+    if node.temp and sch is not None:
+        raise errors.OperationalError("temporary trigger may not have qualified name")
+    if sch is not None and sch not in ("main", "temp"):
+        raise errors.OperationalError(f"unknown database {node.schema}")
+    cat = s.catalog
+    tsch = node.table_schema
+    target = cat.table_or_view(node.table, tsch if tsch is not None else (
+        "main" if sch == "main" else None))
+    # a trigger on a TEMP table or view is a TEMP trigger (sqlite3BeginTrigger)
+    is_temp = node.temp or sch == "temp" or (
+        sch is None and target is not None and cat.is_temp(target))
+    if not is_temp:
+        other = tsch if tsch is not None and tsch.lower() != "main" else \
+            _refs_other_schema(node.body, "main")
+        if other is not None:
+            raise errors.OperationalError(
+                f"trigger {node.name} cannot reference objects in database {other}")
+    if target is None:
+        where = "main." if tsch is None else tsch + "."
+        raise errors.OperationalError(f"no such table: {where}{node.table}")
+    kind = _name_taken(s, node.name, is_temp)
     if kind is not None:
         if node.if_not_exists:
             return
         raise errors.OperationalError(f"trigger {node.name} already exists")
-    if s.catalog.table(node.table) is None and node.table.lower() not in s.catalog.views:
-        raise errors.OperationalError(f"no such table: main.{node.table}")
-    _schema_insert(s, ["trigger", node.name, node.table, 0, node.schema_sql])
-    _bump(s)
+    pg = _temp_schema_pager(s) if is_temp else s.pager
+    _schema_insert(s, ["trigger", node.name, node.table, 0, node.schema_sql], pg)
+    cat.bound_main.discard(node.name.lower())
+    if is_temp and tsch is None and not cat.is_temp(target):
+        cat.bound_main.add(node.name.lower())
+    _schema_done(s, is_temp)
 
 
 def drop(s: Session, node: ast.Drop) -> None:
@@ -616,55 +693,84 @@ def drop(s: Session, node: ast.Drop) -> None:
     low = node.name.lower()
     cat = s.catalog
     kind = node.kind.upper()
+    sch = node.schema
+    qname = node.name if sch is None else f"{sch}.{node.name}"
     if kind == "TABLE":
-        t = cat.table(node.name)
+        obj = cat.table_or_view(node.name, sch)
+        t = obj if isinstance(obj, Table) else None
         if t is None or low == "sqlite_schema":
             if node.if_exists and low != "sqlite_schema":
                 return
-            if low in cat.views:
+            if obj is not None and t is None:
                 raise errors.OperationalError(f"use DROP VIEW to delete view {node.name}")
             if low in ("sqlite_schema", "sqlite_master"):
                 raise errors.OperationalError(f"table {node.name} may not be dropped")
-            raise errors.OperationalError(f"no such table: {node.name}")
+            raise errors.OperationalError(f"no such table: {qname}")
         if t.name.lower().startswith("sqlite_") and t.name.lower() not in (
                 "sqlite_stat1", "sqlite_sequence", "sqlite_parameters"):
             raise errors.OperationalError(f"table {t.name} may not be dropped")
         if t.autoincrement:
-            _seq_delete(s, t.name)
-        pg = s.temp_pager if t.temp else s.pager
-        gone = _schema_delete(s, lambda r: isinstance(r[2], str) and r[2].lower() == low, pg)
+            _seq_delete(s, t.name, t.temp)
+        # its triggers go with it, TEMP ones on a main table included (and a TEMP
+        # trigger bound to main's table of the same name stays)
+        bound = cat.bound_main
+        trig = {tr.name.lower() for tr in cat.triggers_on(t) if cat.is_temp(tr)}
+        if t.temp:
+            pg = s.temp_pager
+            gone = _schema_delete(s, lambda r: isinstance(r[2], str) and r[2].lower() == low
+                                  and not (r[0] == "trigger" and str(r[1]).lower() in bound),
+                                  pg)
+        else:
+            pg = s.pager
+            gone = _schema_delete(s, lambda r: isinstance(r[2], str) and r[2].lower() == low, pg)
+            if trig:
+                _schema_delete(s, lambda r: r[0] == "trigger" and str(r[1]).lower() in trig,
+                               s.temp_pager)
+                s.reload_temp()
+        bound -= trig
         for typ, root in sorted(gone, key=lambda x: -x[1]):
             if root > 0 and typ in ("table", "index"):
                 btree.drop_tree(pg, root)
-        if t.temp:
-            s.reload_temp()
-            return
-    elif kind == "INDEX":
-        idx = cat.indexes.get(low)
+        _schema_done(s, t.temp)
+        return
+    temp = False
+    if kind == "INDEX":
+        idx = cat.index(node.name, sch)
         if idx is None:
             if node.if_exists:
                 return
-            raise errors.OperationalError(f"no such index: {node.name}")
+            raise errors.OperationalError(f"no such index: {qname}")
         if idx.sql is None:
             raise errors.OperationalError(
                 "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped")
-        _schema_delete(s, lambda r: r[0] == "index" and isinstance(r[1], str) and r[1].lower() == low)
-        btree.drop_tree(s.pager, idx.root)
+        temp = cat.is_temp(idx)
+        pg = s.temp_pager if temp else s.pager
+        _schema_delete(s, lambda r: r[0] == "index" and isinstance(r[1], str)
+                       and r[1].lower() == low, pg)
+        btree.drop_tree(pg, idx.root)
     elif kind == "VIEW":
-        if low not in cat.views:
+        obj = cat.table_or_view(node.name, sch)
+        if obj is None or isinstance(obj, Table):
             if node.if_exists:
                 return
-            if cat.table(node.name) is not None:
+            if obj is not None:
                 raise errors.OperationalError(f"use DROP TABLE to delete table {node.name}")
-            raise errors.OperationalError(f"no such view: {node.name}")
-        _schema_delete(s, lambda r: r[0] == "view" and isinstance(r[1], str) and r[1].lower() == low)
+            raise errors.OperationalError(f"no such view: {qname}")
+        temp = cat.is_temp(obj)
+        _schema_delete(s, lambda r: r[0] == "view" and isinstance(r[1], str)
+                       and r[1].lower() == low, s.temp_pager if temp else s.pager)
     elif kind == "TRIGGER":
-        if low not in cat.triggers:
+        trg = cat.trigger(node.name, sch)
+        if trg is None:
             if node.if_exists:
                 return
-            raise errors.OperationalError(f"no such trigger: {node.name}")
-        _schema_delete(s, lambda r: r[0] == "trigger" and isinstance(r[1], str) and r[1].lower() == low)
-    _bump(s)
+            raise errors.OperationalError(f"no such trigger: {qname}")
+        temp = cat.is_temp(trg)
+        _schema_delete(s, lambda r: r[0] == "trigger" and isinstance(r[1], str)
+                       and r[1].lower() == low, s.temp_pager if temp else s.pager)
+        if temp:
+            cat.bound_main.discard(low)
+    _schema_done(s, temp)
 
 
 # --------------------------------------------------------------------------- PRAGMA
@@ -695,145 +801,772 @@ def _bool_value(v: Any) -> int:
     return 1 if v else 0
 
 
+# pragma.h's PragFlg_NoColumns (never a result column) and PragFlg_NoColumns1
+# (no result column when given a value); a pragma that is neither names its
+# result column(s) also when setting.
+_NOCOLS = 1
+_NOCOLS1 = 2
+
+# Every pragma of SQLite 3.40.1's default build, in pragma_list order:
+# name -> (flags, result column names; () for the pragma's own name).
+PRAGMAS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "analysis_limit": (0, ()),
+    "application_id": (_NOCOLS1, ()),
+    "auto_vacuum": (_NOCOLS1, ()),
+    "automatic_index": (_NOCOLS1, ()),
+    "busy_timeout": (0, ("timeout",)),
+    "cache_size": (_NOCOLS1, ()),
+    "cache_spill": (_NOCOLS1, ()),
+    "case_sensitive_like": (_NOCOLS, ()),
+    "cell_size_check": (_NOCOLS1, ()),
+    "checkpoint_fullfsync": (_NOCOLS1, ()),
+    "collation_list": (0, ("seq", "name")),
+    "compile_options": (0, ()),
+    "count_changes": (_NOCOLS1, ()),
+    "data_version": (0, ()),
+    "database_list": (0, ("seq", "name", "file")),
+    "default_cache_size": (_NOCOLS1, ("cache_size",)),
+    "defer_foreign_keys": (_NOCOLS1, ()),
+    "empty_result_callbacks": (_NOCOLS1, ()),
+    "encoding": (_NOCOLS1, ()),
+    "foreign_key_check": (0, ("table", "rowid", "parent", "fkid")),
+    "foreign_key_list": (0, ("id", "seq", "table", "from", "to", "on_update", "on_delete",
+                             "match")),
+    "foreign_keys": (_NOCOLS1, ()),
+    "freelist_count": (0, ()),
+    "full_column_names": (_NOCOLS1, ()),
+    "fullfsync": (_NOCOLS1, ()),
+    "function_list": (0, ("name", "builtin", "type", "enc", "narg", "flags")),
+    "hard_heap_limit": (0, ()),
+    "ignore_check_constraints": (_NOCOLS1, ()),
+    "incremental_vacuum": (_NOCOLS, ()),
+    "index_info": (0, ("seqno", "cid", "name")),
+    "index_list": (0, ("seq", "name", "unique", "origin", "partial")),
+    "index_xinfo": (0, ("seqno", "cid", "name", "desc", "coll", "key")),
+    "integrity_check": (0, ()),
+    "journal_mode": (0, ()),
+    "journal_size_limit": (0, ()),
+    "legacy_alter_table": (_NOCOLS1, ()),
+    "locking_mode": (0, ()),
+    "max_page_count": (0, ()),
+    "mmap_size": (0, ()),
+    "module_list": (0, ("name",)),
+    "optimize": (0, ()),
+    "page_count": (0, ()),
+    "page_size": (_NOCOLS1, ()),
+    "pragma_list": (0, ("name",)),
+    "query_only": (_NOCOLS1, ()),
+    "quick_check": (0, ()),
+    "read_uncommitted": (_NOCOLS1, ()),
+    "recursive_triggers": (_NOCOLS1, ()),
+    "reverse_unordered_selects": (_NOCOLS1, ()),
+    "schema_version": (_NOCOLS1, ()),
+    "secure_delete": (0, ()),
+    "short_column_names": (_NOCOLS1, ()),
+    "shrink_memory": (_NOCOLS, ()),
+    "soft_heap_limit": (0, ()),
+    "synchronous": (_NOCOLS1, ()),
+    "table_info": (0, ("cid", "name", "type", "notnull", "dflt_value", "pk")),
+    "table_list": (0, ("schema", "name", "type", "ncol", "wr", "strict")),
+    "table_xinfo": (0, ("cid", "name", "type", "notnull", "dflt_value", "pk", "hidden")),
+    "temp_store": (_NOCOLS1, ()),
+    "temp_store_directory": (_NOCOLS1, ()),
+    "threads": (0, ()),
+    "trusted_schema": (_NOCOLS1, ()),
+    "user_version": (_NOCOLS1, ()),
+    "wal_autocheckpoint": (0, ()),
+    "wal_checkpoint": (0, ("busy", "log", "checkpointed")),
+    "writable_schema": (_NOCOLS1, ()),
+}
+
+# PragTyp_FLAG pragmas (a bit of db->flags) and their defaults when on
+_FLAGS: dict[str, int] = {
+    "automatic_index": 1, "cell_size_check": 0, "checkpoint_fullfsync": 0,
+    "count_changes": 0, "defer_foreign_keys": 0, "empty_result_callbacks": 0,
+    "full_column_names": 0, "fullfsync": 0, "ignore_check_constraints": 0,
+    "legacy_alter_table": 0, "query_only": 0, "read_uncommitted": 0,
+    "recursive_triggers": 0, "reverse_unordered_selects": 0, "short_column_names": 1,
+    "trusted_schema": 1, "writable_schema": 0,
+}
+
+# pragmas that write the database file when given a value
+_WRITES = frozenset(("user_version", "schema_version", "application_id", "default_cache_size"))
+
+_MAX_PAGE_COUNT = 1073741823  # SQLITE_MAX_PAGE_COUNT
+_MAX_MMAP_SIZE = 0x7FFF0000  # SQLITE_MAX_MMAP_SIZE on Linux
+_MAX_WORKER_THREADS = 8  # SQLITE_MAX_WORKER_THREADS
+_PCACHE_EXTRA = 144  # bytes pcache1 adds to each page (64-bit build): sizes -N KiB caches
+
+
+def pragma_columns(node: ast.Pragma) -> list[str]:
+    """pragma_columns(node) -> the result column names of a PRAGMA statement, as
+    pragma.c sets them before running it (none for an unknown pragma)."""
+    name = node.name.lower()
+    spec = PRAGMAS.get(name)
+    if spec is None:
+        return []
+    flags, cols = spec
+    if flags & _NOCOLS or (flags & _NOCOLS1 and node.value is not None):
+        return []
+    return list(cols) if cols else [name]
+
+
+def pragma_writes(node: ast.Pragma) -> bool:
+    """Whether running the PRAGMA needs a write transaction."""
+    name = node.name.lower()
+    return name == "incremental_vacuum" or (node.value is not None and name in _WRITES)
+
+
+def _ztext(v: Any) -> str:
+    """The argument as the text pragma.c sees (zRight)."""
+    return v if isinstance(v, str) else str(v)
+
+
+def _atoi(v: Any, bits: int = 32) -> int:
+    """sqlite3Atoi / sqlite3DecOrHexToI64 of zRight: a leading decimal (or 0x hex)
+    integer, 0 when there is none or it does not fit."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        n = v
+    elif isinstance(v, float):
+        n = int(v)
+    else:
+        z = _ztext(v).strip()
+        if z[:2].lower() == "0x":
+            try:
+                n = int(z[2:], 16)
+            except ValueError:
+                return 0
+            n = n - (1 << 64) if n >= 1 << 63 else n
+        else:
+            i = 1 if z[:1] in ("+", "-") else 0
+            j = i
+            while j < len(z) and z[j].isdigit():
+                j += 1
+            n = int(z[:j]) if j > i else 0
+    lim = 1 << (bits - 1)
+    return n if -lim <= n < lim else 0
+
+
+def _safety_level(v: Any, omit_full: bool, dflt: int) -> int:
+    """pragma.c getSafetyLevel: a number, or on/no/off/false/yes/true/extra/full."""
+    z = _ztext(v)
+    if z[:1].isdigit():
+        return _atoi(z)
+    low = z.lower()
+    for word, val in (("on", 1), ("no", 0), ("off", 0), ("false", 0), ("yes", 1),
+                      ("true", 1), ("extra", 3), ("full", 2)):
+        if low == word and (not omit_full or val <= 1):
+            return val
+    return dflt
+
+
+def _boolean(v: Any) -> int:
+    """sqlite3GetBoolean(zRight, 0)."""
+    return 1 if _safety_level(v, True, 0) else 0
+
+
+def _parsed_table(t: Table) -> ast.CreateTable | None:
+    """The CREATE TABLE statement of t, parsed again from its schema text."""
+    from pyrite.sql import parse
+
+    if not t.sql:
+        return None
+    try:
+        st = parse(t.sql)[0].statement
+    except (errors.Error, IndexError):
+        return None
+    return st if isinstance(st, ast.CreateTable) else None
+
+
+def _default_texts(t: Table) -> dict[str, str]:
+    """column name (lower case) -> its DEFAULT's text as written (table_info's dflt_value)."""
+    st = _parsed_table(t)
+    out: dict[str, str] = {}
+    if st is None:
+        return out
+    for cd in st.columns:
+        for cc in cd.constraints:
+            if cc.kind == "DEFAULT" and cc.text is not None:
+                out[cd.name.lower()] = cc.text
+    return out
+
+
+def _table_info(s: Session, arg: Any, xinfo: bool) -> list[Row]:
+    cat = s.catalog
+    low = str(arg).lower()
+    if low in ("sqlite_master", "sqlite_temp_master", "sqlite_temp_schema"):
+        low = "sqlite_schema"  # the TEMP one has the same columns
+    t = cat.table(low) if low != "sqlite_schema" else cat.tables.get(low)
+    rows: list[Row] = []
+    if t is not None:
+        texts = _default_texts(t)
+        for i, c in enumerate(t.columns):
+            if not xinfo and c.generated is not None:
+                continue  # table_info leaves generated (hidden) columns out
+            dflt = None
+            if c.default is not None:
+                dflt = texts.get(c.name.lower()) or _default_text(c.default)
+            typ = c.decl_type or ""
+            if t.root == 1 and t.name.lower() == "sqlite_schema":
+                typ = typ.upper()  # the built-in table: "TEXT", "INT" as the parser keeps them
+            row: Row = (i if xinfo else len(rows), c.name, typ,
+                        int(c.not_null), dflt, c.pk)
+            # hidden: 0 ordinary, 2 VIRTUAL, 3 STORED
+            rows.append(row + (c.hidden,) if xinfo else row)
+    elif str(arg).lower() in cat.views:
+        for i, (n, typ) in enumerate(_view_columns(s, str(arg))):
+            row = (i, n, typ, 0, None, 0)
+            rows.append(row + (0,) if xinfo else row)
+    return rows
+
+
+def _view_columns(s: Session, name: str) -> list[tuple[str, str]]:
+    """(name, declared type) of each column of a view, as SQLite derives them."""
+    v = s.catalog.views[name.lower()]
+    prog, _ = s.compile_select_for_ctas(v.select)
+    names = list(v.columns) or prog.column_names
+    types = prog.decltypes
+    return [(n, (types[i] if i < len(types) else None) or "") for i, n in enumerate(names)]
+
+
+def _table_list(s: Session, arg: Any) -> list[Row]:
+    """PRAGMA table_list[(name)]: schema, name, type, ncol, wr, strict of every
+    table and view, each schema's in its schema-hash order (storage/integrity.py
+    schema_order), main first."""
+    from pyrite.storage import read_schema
+    from pyrite.storage.integrity import schema_order
+
+    want = None if arg is None else str(arg).lower()
+    out: list[Row] = []
+    cat = s.catalog
+    dbs: list[tuple[str, Any, Any]] = [("main", cat, s.pager)]
+    # the TEMP schema is listed (its sqlite_temp_schema) even before it is opened
+    dbs.append(("temp", cat.temp, s.temp_pager if cat.temp is not None else None))
+    for schema, c, pg in dbs:
+        master = "sqlite_master" if schema == "main" else "sqlite_temp_master"
+        shown = "sqlite_schema" if schema == "main" else "sqlite_temp_schema"
+        rows = [r for r in read_schema(pg) if r.type in ("table", "view")] \
+            if pg is not None and pg.page_count > 0 else []
+        names = [master] + [r.name for r in rows]
+        for pos in schema_order(names):
+            if pos == 0:
+                if want is None or want == master:
+                    out.append((schema, shown, "table", 5, 0, 0))
+                continue
+            r = rows[pos - 1]
+            if want is not None and r.name.lower() != want:
+                continue
+            if r.type == "view":
+                try:
+                    ncol = len(_view_columns(s, r.name)) if c is cat else 0
+                except errors.Error:
+                    ncol = 0
+                out.append((schema, r.name, "view", ncol, 0, 0))
+                continue
+            t = c.tables.get(r.name.lower())
+            if t is None:
+                continue
+            out.append((schema, t.name, "table", len(t.columns), int(t.without_rowid),
+                        int(t.strict)))
+    return out
+
+
+def _index_list(s: Session, arg: Any) -> list[Row]:
+    t = s.catalog.table(str(arg))
+    rows: list[Row] = []
+    if t is not None:
+        ixs = list(t.indexes)
+        if t.wr_index is not None:
+            def num(ix: Any) -> int:
+                tail = ix.name.rsplit("_", 1)[-1]
+                return int(tail) if tail.isdigit() else 0
+            wn = num(t.wr_index)
+            ixs.insert(sum(1 for ix in ixs if ix.sql is None and num(ix) < wn), t.wr_index)
+        for seq, ixl in enumerate(reversed(ixs)):
+            origin = "c" if ixl.sql is not None else ("pk" if ixl.origin == "pk" else "u")
+            rows.append((seq, ixl.name, int(ixl.unique), origin, int(ixl.where is not None)))
+    return rows
+
+
+def _find_index(s: Session, name: str) -> Any:
+    """The index of that name (a TEMP one first), or a WITHOUT ROWID table's
+    PRIMARY KEY index (sqlite_autoindex_T_N), or None."""
+    low = name.lower()
+    cat = s.catalog
+    for c in (cat.temp, cat):
+        if c is None:
+            continue
+        ix = c.indexes.get(low)
+        if ix is None:
+            ix = next((t.wr_index for t in c.tables.values()
+                       if t.wr_index is not None and t.wr_index.name.lower() == low), None)
+        if ix is not None:
+            return ix
+    return None
+
+
+def _index_xinfo(s: Session, name: str) -> list[Row]:
+    """PRAGMA index_xinfo(index): seqno, cid, name, desc, coll, key for the key
+    columns, then the columns every entry also holds (key 0): the rowid, or for
+    a WITHOUT ROWID table the PRIMARY KEY columns (its own index: the others)."""
+    ix = _find_index(s, name)
+    if ix is None:
+        return []
+    t = s.catalog.table(ix.table)
+    if t is None:
+        return []
+    cols = t.columns
+
+    def coll(c: str | None, cid: int) -> str:
+        return c or (cols[cid].collation if cid >= 0 else None) or "BINARY"
+
+    out: list[Row] = []
+    for cid, c, desc in zip(ix.columns, ix.collations, ix.desc, strict=False):
+        out.append((len(out), cid, cols[cid].name if cid >= 0 else None, int(desc),
+                    coll(c, cid), 1))
+    pk = t.wr_index
+    if not t.without_rowid or pk is None:
+        out.append((len(out), -1, None, 0, "BINARY", 0))
+    elif ix is pk:
+        for cid, col in enumerate(cols):
+            if cid not in ix.columns and not col.virtual:
+                out.append((len(out), cid, col.name, 0, "BINARY", 0))
+    else:
+        for cid, c, desc in zip(pk.columns, pk.collations, pk.desc, strict=False):
+            if cid not in ix.columns:
+                out.append((len(out), cid, cols[cid].name, int(desc), coll(c, cid), 0))
+    return out
+
+
+def _foreign_key_list(s: Session, table: str) -> list[Row]:
+    """PRAGMA foreign_key_list(table): id, seq, table, from, to, on_update,
+    on_delete, match per column of each FOREIGN KEY, the last declared first
+    (SQLite prepends each to the table's list as the CREATE TABLE is parsed)."""
+    t = s.catalog.table(table)
+    st = None if t is None else _parsed_table(t)
+    if st is None:
+        return []
+    fks: list[tuple[list[str], ast.ForeignKeyClause]] = []
+    for cd in st.columns:
+        for cc in cd.constraints:
+            if cc.kind == "REFERENCES" and cc.foreign_key is not None:
+                fks.append(([cd.name], cc.foreign_key))
+    for tc in st.constraints:
+        if tc.kind == "FOREIGN KEY" and tc.foreign_key is not None:
+            fks.append(([c.expr.column if isinstance(c.expr, ast.ColumnRef) else ""
+                         for c in tc.columns], tc.foreign_key))
+    out: list[Row] = []
+    for fid, (cols, fk) in enumerate(reversed(fks)):
+        for seq, col in enumerate(cols):
+            to = fk.columns[seq] if seq < len(fk.columns) else None
+            out.append((fid, seq, fk.table, col, to, fk.on_update or "NO ACTION",
+                        fk.on_delete or "NO ACTION", "NONE"))
+    return out
+
+
+def _fk_parent_key(s: Session, child: Table, parent: Table, to: list[str | None]
+                   ) -> tuple[list[int], list[str], bool] | None:
+    """sqlite3FkLocateIndex: the parent columns a foreign key refers to, their
+    collations, and whether they are the rowid (an INTEGER PRIMARY KEY); None when
+    no PRIMARY KEY or UNIQUE index (not partial, default collations) matches."""
+    names = [c.name.lower() for c in parent.columns]
+    n = len(to)
+    if n == 1 and parent.ipk is not None and (to[0] is None or to[0].lower() == names[parent.ipk]):
+        return [parent.ipk], ["BINARY"], True
+    cands = list(parent.indexes)
+    if parent.wr_index is not None:
+        cands.append(parent.wr_index)
+    for ix in cands:
+        if len(ix.columns) != n or not ix.unique or ix.where is not None or -2 in ix.columns:
+            continue
+        colls = [(c or parent.columns[cid].collation or "BINARY").upper()
+                 for cid, c in zip(ix.columns, ix.collations, strict=False)]
+        if to[0] is None:
+            if ix.origin == "pk":
+                return list(ix.columns), colls, False
+            continue
+        got: list[int] = []
+        for want in to:
+            w = (want or "").lower()
+            k = next((i for i, cid in enumerate(ix.columns) if names[cid] == w), None)
+            if k is None or colls[k] != (parent.columns[ix.columns[k]].collation
+                                         or "BINARY").upper():
+                break
+            got.append(k)
+        else:
+            return [ix.columns[k] for k in got], [colls[k] for k in got], False
+    return None
+
+
+def _fk_key(vals: list[Any], colls: list[str]) -> tuple[Any, ...] | None:
+    """A hashable key equal for values an index with these collations holds equal
+    (None: a collation that cannot be keyed)."""
+    out: list[Any] = []
+    for v, c in zip(vals, colls, strict=True):
+        if isinstance(v, str):
+            if c == "NOCASE":
+                v = V._nocase_key(v)
+            elif c == "RTRIM":
+                v = v.rstrip(" ")
+            elif c != "BINARY":
+                return None
+            out.append(("t", v))
+        elif isinstance(v, bytes):
+            out.append(("b", v))
+        else:
+            out.append(("n", v))
+    return tuple(out)
+
+
+def _foreign_key_check(s: Session, arg: Any) -> list[Row]:
+    """PRAGMA foreign_key_check[(table)]: table, rowid, parent, fkid of each child
+    row whose (non-NULL) key has no parent row; tables in schema-hash order, rows
+    in rowid order, each row's foreign keys by id."""
+    from pyrite.storage.integrity import schema_order
+
+    cat = s.catalog
+    if arg is not None:
+        only = cat.table(str(arg))
+        if only is None:
+            if str(arg).lower() in cat.views:
+                return []
+            raise errors.OperationalError(f"no such table: {arg}")
+        tables = [only]
+    else:
+        items = list(cat.tables.items())
+        names = ["sqlite_master" if k == "sqlite_schema" else t.name for k, t in items]
+        tables = [items[pos][1] for pos in schema_order(names)]
+    out: list[Row] = []
+    for t in tables:
+        fks: dict[int, list[Row]] = {}
+        for r in _foreign_key_list(s, t.name):
+            fks.setdefault(r[0], []).append(r)
+        if not fks:
+            continue
+        checks: list[tuple[int, str, list[int], Any]] = []
+        cnames = [c.name.lower() for c in t.columns]
+        for fid, parts in sorted(fks.items()):
+            ptab = cat.table(parts[0][2])
+            frm = [cnames.index(str(r[3]).lower()) if str(r[3]).lower() in cnames else -1
+                   for r in parts]
+            if ptab is None:
+                checks.append((fid, parts[0][2], frm, None))
+                continue
+            key = _fk_parent_key(s, t, ptab, [r[4] for r in parts])
+            if key is None or -1 in frm:
+                raise errors.OperationalError(
+                    f'foreign key mismatch - "{t.name}" referencing "{ptab.name}"')
+            pcols, colls, is_rowid = key
+            affs = [ptab.columns[c].affinity for c in pcols]
+            have: Any
+            if is_rowid:
+                have = {rid for rid, _ in table_rows(s, ptab, set())}
+            elif any(c not in ("BINARY", "NOCASE", "RTRIM") for c in colls):
+                have = [[row[c] for c in pcols] for _, row in table_rows(s, ptab)]
+            else:
+                have = {_fk_key([row[c] for c in pcols], colls)
+                        for _, row in table_rows(s, ptab)}
+            checks.append((fid, ptab.name, frm, (is_rowid, affs, colls, have)))
+        for rowid, row in table_rows(s, t):
+            for fid, pname, frm, found in checks:
+                vals = [row[c] for c in frm]
+                if any(v is None for v in vals):
+                    continue
+                if found is not None:
+                    is_rowid, affs, colls, have = found
+                    vals = [V.apply_affinity(v, a) for v, a in zip(vals, affs, strict=True)]
+                    if is_rowid:
+                        v = vals[0]
+                        if isinstance(v, float) and v.is_integer():
+                            v = int(v)
+                        if isinstance(v, int) and v in have:
+                            continue
+                    elif isinstance(have, set):
+                        if _fk_key(vals, colls) in have:
+                            continue
+                    elif any(all(V.compare(a, b, s.collations.get(c)) == 0
+                                 for a, b, c in zip(vals, pv, colls, strict=True))
+                             for pv in have):
+                        continue
+                out.append((t.name, rowid, pname, fid))
+    return out
+
+def _collation_list(s: Session) -> list[Row]:
+    """User collations newest first, then RTRIM, NOCASE, BINARY (the order of
+    SQLite's collation hash with fewer than ten entries)."""
+    names = list(getattr(s, "collation_names", {}).values())
+    builtin = ["RTRIM", "NOCASE", "BINARY"]
+    user = [n for n in reversed(names) if n.upper() not in builtin]
+    return list(enumerate(user + builtin))
+
+
+def _cache_pages(cs: int, page_size: int) -> int:
+    """pcache numberOfCachePages: N pages, or -N KiB worth of pages."""
+    return cs if cs >= 0 else (-1024 * cs) // (page_size + _PCACHE_EXTRA)
+
+
 def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
     """pragma(s, node) -> (column names, rows, writes?)."""
     name = node.name.lower()
+    cols = pragma_columns(node)
+    if node.schema is not None:
+        return cols, _schema_pragma_rows(s, node, name) if cols else [], pragma_writes(node)
+    rows = _pragma_rows(s, node, name)
+    return cols, rows if cols else [], pragma_writes(node)
+
+
+_OBJECT_PRAGMAS = {"table_info": "table", "table_xinfo": "table", "index_list": "table",
+                   "foreign_key_list": "table", "index_info": "index", "index_xinfo": "index"}
+
+
+def _schema_pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
+    """PRAGMA schema.name: an unknown schema is an error; a pragma about a table or
+    index sees only that schema's objects (main's: with TEMP's out of the way)."""
+    assert node.schema is not None
+    sch = node.schema.lower()
+    cat = s.catalog
+    if cat.schema(sch) is None:
+        raise errors.OperationalError(f"unknown database {node.schema}")
+    kind = _OBJECT_PRAGMAS.get(name)
+    if kind is None or node.value is None:
+        return _pragma_rows(s, node, name)
+    arg = str(_pragma_value(node.value))
+    found = cat.table_or_view(arg, sch) if kind == "table" else cat.index(arg, sch)
+    if found is None and not (sch == "main" and arg.lower() in ("sqlite_master", "sqlite_schema")):
+        return []
+    if sch == "temp" or cat.temp is None:
+        return _pragma_rows(s, node, name)
+    saved = cat.temp
+    cat.temp = None  # main's object, even when TEMP has one of the same name
+    try:
+        return _pragma_rows(s, node, name)
+    finally:
+        cat.temp = saved
+
+
+def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
+    """The result rows of one PRAGMA (pragma.c sqlite3Pragma), after doing what it sets."""
     val = _pragma_value(node.value)
+    has = node.value is not None
     p = s.pager
     cat = s.catalog
-    if name == "table_info" or name == "table_xinfo":
-        t = cat.table(str(val)) if val is not None else None
-        rows: list[Row] = []
-        xinfo = name == "table_xinfo"
-        if t is not None:
-            for i, c in enumerate(t.columns):
-                dflt = None
-                if c.default is not None:
-                    dflt = _default_text(c.default)
-                if not xinfo and c.generated is not None:
-                    continue  # table_info leaves generated (hidden) columns out
-                row: Row = (i if xinfo else len(rows), c.name, c.decl_type or "",
-                            int(c.not_null), dflt, c.pk)
-                # hidden: 0 ordinary, 2 VIRTUAL, 3 STORED
-                rows.append(row + (c.hidden,) if xinfo else row)
-        elif val is not None and str(val).lower() in cat.views:
-            v = cat.views[str(val).lower()]
-            prog, _ = s.compile_select_for_ctas(v.select)
-            names = list(v.columns) or prog.column_names
-            for i, n in enumerate(names):
-                row = (i, n, prog.decltypes[i] if i < len(prog.decltypes) else "", 0, None, 0)
-                rows.append(row + (0,) if xinfo else row)
-        cols = ["cid", "name", "type", "notnull", "dflt_value", "pk"]
-        return cols + ["hidden"] if xinfo else cols, rows, False
+    store = s.pragma_store
+    if name in ("table_info", "table_xinfo"):
+        return _table_info(s, val, name == "table_xinfo") if has else []
+    if name == "table_list":
+        return _table_list(s, val)
     if name == "index_list":
-        t = cat.table(str(val)) if val is not None else None
-        rows = []
-        if t is not None:
-            ixs = list(t.indexes)
-            if t.wr_index is not None:
-                def num(ix: Any) -> int:
-                    tail = ix.name.rsplit("_", 1)[-1]
-                    return int(tail) if tail.isdigit() else 0
-                wn = num(t.wr_index)
-                ixs.insert(sum(1 for ix in ixs if ix.sql is None and num(ix) < wn), t.wr_index)
-            for seq, ixl in enumerate(reversed(ixs)):
-                origin = "c" if ixl.sql is not None else ("pk" if ixl.origin == "pk" else "u")
-                rows.append((seq, ixl.name, int(ixl.unique), origin, int(ixl.where is not None)))
-        return ["seq", "name", "unique", "origin", "partial"], rows, False
-    if name in ("index_info", "index_xinfo"):
-        ix = cat.indexes.get(str(val).lower()) if val is not None else None
-        rows = []
-        if ix is not None:
-            it = cat.table(ix.table)
-            assert it is not None
-            for seq, cid in enumerate(ix.columns):
-                rows.append((seq, cid, it.columns[cid].name if cid >= 0 else None))
-        return ["seqno", "cid", "name"], rows, False
+        return _index_list(s, val) if has else []
+    if name == "index_xinfo":
+        return _index_xinfo(s, str(val)) if has else []
+    if name == "index_info":
+        return [r[:3] for r in _index_xinfo(s, str(val)) if r[5]] if has else []
+    if name == "foreign_key_list":
+        return _foreign_key_list(s, str(val)) if has else []
+    if name == "foreign_key_check":
+        return _foreign_key_check(s, val)
+    if name in _FLAGS:
+        if has:
+            store[name] = _boolean(val)
+            if name == "foreign_keys":
+                s.foreign_keys = store[name]
+            return []
+        return [(int(store.get(name, _FLAGS[name])),)]
+    if name == "foreign_keys":
+        if has:
+            if s.autocommit:  # a no-op inside a transaction
+                s.foreign_keys = _boolean(val)
+            return []
+        return [(int(s.foreign_keys),)]
     header = {"user_version": "user_version", "schema_version": "schema_cookie",
               "application_id": "application_id"}
     if name in header:
-        if node.value is not None:
-            hv = V.to_integer(val) if not isinstance(val, int) else val
-            p.header_set(header[name], int(hv or 0))
+        if has:
+            p.header_set(header[name], _atoi(val) & 0xFFFFFFFF)
             if name == "schema_version":
                 s.reload_schema()
-            return [], [], True
-        v = p.header_get(header[name])
-        if v >= 2**31 and name != "schema_version":
+            return []
+        v = p.header_get(header[name]) if p.page_count > 0 else 0
+        if v >= 2**31:
             v -= 2**32
-        return [name], [(v,)], False
+        return [(v,)]
+    if name == "data_version":
+        return [(1,)]
     if name == "journal_mode":
         if val is not None:
             mode = str(val).lower()
             if mode in ("delete", "truncate", "persist", "memory", "off", "wal"):
-                try:
-                    p.journal_mode = mode
-                except errors.Error:
-                    raise
-        return ["journal_mode"], [(p.journal_mode,)], False
+                p.journal_mode = mode
+        return [(p.journal_mode,)]
     if name == "page_size":
-        if val is not None:
-            ps = V.to_integer(val)
-            if isinstance(ps, int):
-                try:
-                    p.set_page_size(ps)
-                except AttributeError:
-                    pass
-            return [], [], False
-        return ["page_size"], [(p.page_size,)], False
+        if has:
+            ps = _atoi(val)
+            try:
+                p.set_page_size(ps)
+            except AttributeError:
+                pass
+            return []
+        return [(p.page_size,)]
     if name == "page_count":
-        return ["page_count"], [(p.page_count,)], False
+        return [(p.page_count,)]
+    if name == "max_page_count":
+        if has:
+            n = _atoi(val, 64)
+            if n > 0:
+                store[name] = max(min(n, 0xFFFFFFFF), p.page_count)
+        return [(store.get(name, _MAX_PAGE_COUNT),)]
     if name == "freelist_count":
-        return ["freelist_count"], [(p.header_get("freelist_count"),)], False
+        return [(p.header_get("freelist_count") if p.page_count > 0 else 0,)]
     if name == "cache_size":
-        if val is not None:
-            cs = V.to_integer(val)
-            s.cache_size_setting = int(cs or 0)
-            pages = cs if isinstance(cs, int) and cs >= 0 else (
-                max(10, (-(cs or 0) * 1024) // p.page_size) if isinstance(cs, int) else 2000)
-            p.cache_size = int(pages)
-            return [], [], False
-        return ["cache_size"], [(s.cache_size_setting,)], False
-    if name == "foreign_keys":
-        if val is not None:
-            s.foreign_keys = _bool_value(val)
-            return [], [], False
-        return ["foreign_keys"], [(s.foreign_keys,)], False
+        if has:
+            cs = _atoi(val)
+            s.cache_size_setting = cs
+            p.cache_size = max(10, _cache_pages(cs, p.page_size))
+            return []
+        return [(s.cache_size_setting,)]
+    if name == "default_cache_size":
+        if has:
+            cs = abs(_atoi(val))
+            p.header_set("default_cache_size", cs)
+            s.cache_size_setting = cs
+            return []
+        dcs = abs(p.header_get("default_cache_size")) if p.page_count > 0 else 0
+        return [(dcs or -2000,)]  # 0: SQLITE_DEFAULT_CACHE_SIZE
+    if name == "cache_spill":
+        if has:
+            z = _ztext(val)
+            size = _atoi(z) if z.lstrip("+-")[:1].isdigit() else 1
+            if z.lstrip("+-")[:1].isdigit():
+                store["cache_spill_size"] = _cache_pages(size, p.page_size) if size else \
+                    store.get("cache_spill_size", 1)
+            store[name] = 1 if _safety_level(z, True, int(size != 0)) else 0
+            return []
+        if not store.get(name, 1):
+            return [(0,)]
+        return [(max(_cache_pages(s.cache_size_setting, p.page_size),
+                     int(store.get("cache_spill_size", 1))),)]
     if name == "case_sensitive_like":
-        if val is not None:
-            s.case_sensitive_like = bool(_bool_value(val))
+        if has:
+            s.case_sensitive_like = bool(_boolean(val))
             s.invalidate_cache()
-        return [], [], False
+        return []
     if name == "encoding":
-        return ["encoding"], [("UTF-8",)], False
+        enc = p.header_get("text_encoding") if p.page_count > 0 else 1
+        return [({2: "UTF-16le", 3: "UTF-16be"}.get(enc, "UTF-8"),)]
     if name in ("integrity_check", "quick_check"):
-        return [name], [(m,) for m in s.integrity_check(val, name == "quick_check")], False
+        return [(m,) for m in s.integrity_check(val, name == "quick_check")]
     if name == "database_list":
-        return ["seq", "name", "file"], [(0, "main", s.path if s.path != ":memory:" else "")], False
-    if name in ("synchronous", "busy_timeout", "temp_store", "locking_mode", "recursive_triggers",
-                "automatic_index", "count_changes", "full_column_names", "short_column_names",
-                "legacy_file_format", "reverse_unordered_selects", "defer_foreign_keys",
-                "ignore_check_constraints", "cell_size_check", "mmap_size", "threads",
-                "wal_autocheckpoint", "auto_vacuum", "secure_delete", "optimize",
-                "writable_schema"):
-        store = s.pragma_store
-        if val is not None:
-            store[name] = val
-            if name == "synchronous" and hasattr(p, "synchronous"):
-                m = {"off": 0, "normal": 1, "full": 2, "extra": 3}
-                p.synchronous = m.get(str(val).lower(), V.to_integer(val) or 0)
-            return [], [], False
-        default = {"synchronous": 2, "busy_timeout": int(s.timeout * 1000), "temp_store": 0,
-                   "locking_mode": "normal", "auto_vacuum": 0, "mmap_size": 0,
-                   "wal_autocheckpoint": 1000}.get(name, 0)
-        if name == "synchronous" and hasattr(p, "synchronous"):
-            default = p.synchronous
-        return [name], [(store.get(name, default),)], False
+        out: list[Row] = [(0, "main", s.path if s.path != ":memory:" else "")]
+        if cat.temp is not None:
+            out.append((1, "temp", ""))
+        return out
     if name == "collation_list":
-        return ["seq", "name"], [(i, n) for i, n in enumerate(s.collations)], False
+        return _collation_list(s)
+    if name == "pragma_list":
+        return [(n,) for n in PRAGMAS]
+    if name == "synchronous":
+        if has:
+            level = (_safety_level(val, False, 1) + 1) & 7
+            level = level or 1
+            store[name] = level - 1
+            if hasattr(p, "synchronous"):
+                p.synchronous = level - 1
+            return []
+        return [(int(store.get(name, getattr(p, "synchronous", 2))),)]
+    if name == "temp_store":
+        if has:
+            z = _ztext(val)
+            ts = int(z[0]) if z[:1] in ("0", "1", "2") else {"file": 1, "memory": 2}.get(
+                z.lower(), 0)
+            if ts != store.get(name, 0) and cat.temp is not None:
+                # changeTempStorage: the TEMP database is closed, its objects gone
+                if not s.autocommit:
+                    raise errors.OperationalError(
+                        "temporary storage cannot be changed from within a transaction")
+                s.close_temp()
+            store[name] = ts
+            return []
+        return [(int(store.get(name, 0)),)]
+    if name == "locking_mode":
+        mode = str(val).lower() if has else ""
+        if mode not in ("normal", "exclusive"):
+            return [(store.get(name, "normal"),)]  # the default for new attachments
+        store[name] = mode
+        if s.path == ":memory:" or not s.path:
+            return [("exclusive",)]  # a memory database's pager is always exclusive
+        store["main_locking_mode"] = mode
+        return [(mode,)]
+    if name == "secure_delete":
+        if has:
+            z = _ztext(val)
+            store[name] = 2 if z.lower() == "fast" else _boolean(z)
+        return [(int(store.get(name, 0)),)]
+    if name == "journal_size_limit":
+        if has:
+            store[name] = max(-1, _atoi(val, 64))
+        return [(int(store.get(name, -1)),)]
+    if name == "busy_timeout":
+        if has:
+            ms = max(0, _atoi(val))
+            s.timeout = ms / 1000
+            if hasattr(p, "busy_timeout"):
+                p.busy_timeout = s.timeout
+        return [(int(round(s.timeout * 1000)),)]
+    if name == "wal_autocheckpoint":
+        if has:
+            store[name] = max(0, _atoi(val))
+        return [(int(store.get(name, 1000)),)]
+    if name == "analysis_limit":
+        if has:
+            n = _atoi(val, 64)
+            if n >= 0:
+                store[name] = n & 0x7FFFFFFF
+        return [(int(store.get(name, 0)),)]
+    if name == "threads":
+        if has:
+            n = _atoi(val, 64)
+            if n >= 0:
+                store[name] = min(n & 0x7FFFFFFF, _MAX_WORKER_THREADS)
+        return [(int(store.get(name, 0)),)]
+    if name in ("soft_heap_limit", "hard_heap_limit"):
+        if has:
+            n = _atoi(val, 64)
+            hard = int(store.get("hard_heap_limit", 0))
+            if name == "hard_heap_limit":
+                if n > 0 and (hard == 0 or n < hard):
+                    store[name] = n
+                    soft = int(store.get("soft_heap_limit", 0))
+                    if soft == 0 or soft > n:
+                        store["soft_heap_limit"] = n
+            elif n >= 0:
+                store[name] = min(n, hard) if hard > 0 and (n == 0 or n > hard) else n
+        return [(int(store.get(name, 0)),)]
+    if name == "mmap_size":
+        if s.path == ":memory:" or not s.path:
+            return []  # a memory database has no file to map
+        if has:
+            n = _atoi(val, 64)
+            store[name] = min(n, _MAX_MMAP_SIZE) if n >= 0 else 0  # < 0: the default
+        return [(int(store.get(name, 0)),)]
+    if name == "auto_vacuum":
+        if has:
+            return []  # changing it needs an empty database or VACUUM: not done here
+        if p.page_count == 0 or not p.header_get("largest_root_page"):
+            return [(0,)]
+        return [(2 if p.header_get("incremental_vacuum") else 1,)]
+    if name == "incremental_vacuum":
+        from pyrite.storage import btree
+
+        if p.page_count > 0 and p.header_get("largest_root_page"):
+            btree.incremental_vacuum(p, _atoi(val) if has else 0)
+        return []
     if name == "wal_checkpoint":
-        return ["busy", "log", "checkpointed"], [(0, 0, 0)], False
-    return [], [], False
+        if p.journal_mode != "wal":
+            return [(0, -1, -1)]
+        return [(0, 0, 0)]
+    return []
 
 
 def _default_text(e: ast.Expr) -> str | None:
@@ -861,17 +1594,19 @@ def _unused(t: Table) -> None:
     del t
 
 
-def _schema_rewrite(s: Session, fix: Any) -> None:
-    """Rewrite sqlite_schema rows in place: fix(rec) -> new record or None."""
+def _schema_rewrite(s: Session, fix: Any, t: Table | None = None) -> None:
+    """Rewrite sqlite_schema rows in place: fix(rec) -> new record or None; the
+    rows of TEMP's sqlite_schema when t is a TEMP table."""
     from pyrite.storage import TableCursor, iter_table, record
 
+    pg = s.temp_pager if t is not None and t.temp else s.pager
     changes = []
-    for rowid, payload in list(iter_table(s.pager, 1)):
+    for rowid, payload in list(iter_table(pg, 1)):
         rec = list(record.decode(payload))
         new = fix(rec)
         if new is not None:
             changes.append((rowid, new))
-    cur = TableCursor(s.pager, 1)
+    cur = TableCursor(pg, 1)
     for rowid, new in changes:
         cur.insert(rowid, bytes(record.encode(new)))
 
@@ -879,19 +1614,21 @@ def _schema_rewrite(s: Session, fix: Any) -> None:
 def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
     import re
 
-    t = s.catalog.table(node.table)
+    obj = s.catalog.table_or_view(node.table, node.schema)
+    t = obj if isinstance(obj, Table) else None
     tl = node.table.lower()
     if tl in ("sqlite_schema", "sqlite_master"):
         raise errors.OperationalError("table sqlite_master may not be altered")
-    if t is None and tl in s.catalog.views:
-        v = s.catalog.views[tl].name
+    if obj is not None and t is None:
+        v = obj.name
         raise errors.OperationalError({
             "RENAME COLUMN": f'cannot rename columns of view "{v}"',
             "DROP COLUMN": f'cannot drop column from view "{v}"',
             "ADD COLUMN": "Cannot add a column to a view"}.get(
                 node.action, f"view {v} may not be altered"))
     if t is None:
-        raise errors.OperationalError(f"no such table: {node.table}")
+        where = "" if node.schema is None else node.schema + "."
+        raise errors.OperationalError(f"no such table: {where}{node.table}")
     low = t.name.lower()
     if node.action == "ADD COLUMN":
         cd = node.column_def
@@ -935,11 +1672,11 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
                 rec[4] = new_sql
                 return rec
             return None
-        _schema_rewrite(s, fix)
+        _schema_rewrite(s, fix, t)
     elif node.action == "RENAME":
         new = node.new_name
         assert new is not None
-        if _name_taken(s, new) is not None:
+        if _name_taken(s, new, t.temp) is not None:
             raise errors.OperationalError(
                 f"there is already another table or index with this name: {new}")
         qnew = '"' + new.replace('"', '""') + '"'  # SQLite always quotes the new name
@@ -963,14 +1700,14 @@ def alter_table(s: Session, node: ast.AlterTable, text: str) -> None:
             elif rec[0] == "trigger" and isinstance(rec[4], str):
                 rec[4] = on.sub(lambda m: m.group(1) + qnew, rec[4], count=1)
             return rec
-        _schema_rewrite(s, fix2)
+        _schema_rewrite(s, fix2, t)
     elif node.action == "RENAME COLUMN":
         _rename_column(s, t, node)
     elif node.action == "DROP COLUMN":
         _drop_column(s, t, node)
     else:
         raise errors.OperationalError(f"ALTER TABLE {node.action} is not supported")
-    _bump(s)
+    _schema_done(s, t.temp)
 
 
 def _dequote(tok: str) -> str:
@@ -1045,7 +1782,7 @@ def _rename_column(s: Session, t: Table, node: ast.AlterTable) -> None:
         else:
             return None
         return rec
-    _schema_rewrite(s, fix)
+    _schema_rewrite(s, fix, t)
 
 
 def _parse_one(sql: str) -> ast.Statement:
@@ -1156,7 +1893,7 @@ def _drop_column(s: Session, t: Table, node: ast.AlterTable) -> None:
             rec[4] = new_sql
             return rec
         return None
-    _schema_rewrite(s, fix)
+    _schema_rewrite(s, fix, t)
 
 
 def _mentions(sql: str, name: str, skip_first_id: bool) -> bool:

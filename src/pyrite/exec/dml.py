@@ -151,8 +151,11 @@ class TableWriter:
         self._pos: tuple[int, int, Any] | None = None  # (rowid, pager gen, TablePos)
         self.ipk = table.ipk
         self.ncols = len(table.columns)
-        # ON CONFLICT clauses: (target column set, or None for any; handler, None = DO NOTHING)
-        self.upserts: list[tuple[frozenset[int] | None, Callable[..., Any] | None]] = []
+        # ON CONFLICT clauses: (target column set, or None for any; handler, None = DO
+        # NOTHING; AFTER UPDATE triggers (old, oldk, new, newk), or None)
+        self.upserts: list[tuple[frozenset[int] | None, Callable[..., Any] | None,
+                                 Callable[..., Any] | None]] = []
+        self.upserted = False  # the last insert() became the UPSERT's UPDATE
         self._in_upsert = False
 
     # ---- helpers
@@ -196,7 +199,7 @@ class TableWriter:
     def _upsert_for(self, cols: frozenset[int]) -> int:
         if self._in_upsert:
             return -1
-        for n, (target, _) in enumerate(self.upserts):
+        for n, (target, *_) in enumerate(self.upserts):
             if target is None or target == cols:
                 return n
         return -1
@@ -335,7 +338,7 @@ class TableWriter:
         """AUTOINCREMENT: (sqlite_sequence rowid of this table or None, its seq)."""
         from pyrite.storage import iter_table, record
 
-        seq = self.ctx.session.catalog.tables.get("sqlite_sequence")
+        seq = self.ctx.session.catalog.of(self.t.temp).tables.get("sqlite_sequence")
         if seq is None:
             return None, 0
         for rowid, payload in iter_table(self.pg, seq.root):
@@ -347,7 +350,7 @@ class TableWriter:
     def _seq_update(self, r: int) -> None:
         from pyrite.storage import TableCursor, record
 
-        seq = self.ctx.session.catalog.tables.get("sqlite_sequence")
+        seq = self.ctx.session.catalog.of(self.t.temp).tables.get("sqlite_sequence")
         if seq is None:
             return
         srow, cur_seq = self._seq()
@@ -429,7 +432,7 @@ class TableWriter:
             self._uorder = order
         if self.upserts:
             first: list[tuple[Index, Any, Any]] = []
-            for target, _ in self.upserts:
+            for target, *_ in self.upserts:
                 for e in order:
                     if target is not None and frozenset(e[0].columns) == target and e not in first:
                         first.append(e)
@@ -488,7 +491,12 @@ class TableWriter:
             finally:
                 self._in_upsert = False
             vals[:] = new
-            return int(new[self.ipk]) if self.ipk is not None else hit.rowid
+            key = int(new[self.ipk]) if self.ipk is not None else hit.rowid
+            self.upserted = True
+            after = self.upserts[hit.clause][2]
+            if after is not None:
+                after(old, hit.rowid, new, key)
+            return key
         for v in victims:
             old = self._read(v)
             if old is not None:
@@ -784,7 +792,7 @@ class WrTableWriter(TableWriter):
             base = self._wr_base = [n for _, n, _ in items]
         if self.upserts:
             first: list[int] = []
-            for target, _ in self.upserts:
+            for target, *_ in self.upserts:
                 for n in base:
                     cols = frozenset(self.pk) if n < 0 else frozenset(self.idx[n][0].columns)
                     if target is not None and cols == target and n not in first:
@@ -822,6 +830,10 @@ class WrTableWriter(TableWriter):
             finally:
                 self._in_upsert = False
             vals[:] = new
+            self.upserted = True
+            after = self.upserts[hit.clause][2]
+            if after is not None:
+                after(old, None, new, None)
             return self.pk_of(new)
         for v in victims:
             old = self._read(v)
@@ -926,11 +938,14 @@ class DmlCompiler(Compiler):
     live_in: bool = False  # compiling UPDATE's SET: IN (SELECT col) through an index reads live
 
     def target(self, ref: ast.TableRef) -> Table:
-        t = self.catalog.table(ref.name)
+        sch = ref.schema or self.default_schema
+        obj = self.catalog.table_or_view(ref.name, sch)
+        t = obj if isinstance(obj, Table) else None
         if t is None:
-            if ref.name.lower() in self.catalog.views:
+            if obj is not None:
                 raise errors.OperationalError(f"cannot modify {ref.name} because it is a view")
-            raise errors.OperationalError(f"no such table: {ref.name}")
+            where = "" if sch is None else sch + "."
+            raise errors.OperationalError(f"no such table: {where}{ref.name}")
         if t.name.lower() == "sqlite_schema":
             raise errors.OperationalError(f"table {t.name} may not be modified")
         return t
@@ -1152,10 +1167,15 @@ class DmlCompiler(Compiler):
             for b in before:
                 main.emit(1, f"if not X.fire({b}, NULLROW, None, {vv}, "
                              f"-1 if {rk} is None else {rk}): continue")
+            upd = after and any(up.sets is not None for up in node.upsert)
+            if upd:
+                main.emit(1, f"{w}.upserted = False")
             main.emit(1, f"{kk} = {w}.insert({vv}, {rowid_expr})")
             main.emit(1, f"if {kk} is None: continue")
+            if upd:
+                main.emit(1, f"if not {w}.upserted:")
             for a in after:
-                main.emit(1, f"X.fire({a}, NULLROW, None, {vv}, {kk})")
+                main.emit(2 if upd else 1, f"X.fire({a}, NULLROW, None, {vv}, {kk})")
             if node.returning:
                 src = self.table_src(t, node.table.alias, vv, kk)
                 src.used = set(range(n))
@@ -1194,7 +1214,7 @@ class DmlCompiler(Compiler):
                     "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint")
             target = self.const(key)
         if up.sets is None:
-            main.emit(0, f"{w}.upserts.append(({target}, None))")
+            main.emit(0, f"{w}.upserts.append(({target}, None, None))")
             return
         fname = self.fresh("ups")
         f = Func(f"def {fname}(old, oldk, exc):")
@@ -1208,11 +1228,29 @@ class DmlCompiler(Compiler):
         if up.where is not None:
             f.emit(0, f"if not {self.cond(up.where, sc)}: return None")
         f.emit(0, "new = list(old)")
-        for c, code in self.set_exprs(t, up.sets, sc, f, 0).items():
+        assigned = self.set_exprs(t, up.sets, sc, f, 0)
+        for c, code in assigned.items():
             f.emit(0, f"new[{c}] = {code}")
+        # The DO UPDATE is an UPDATE: its BEFORE/AFTER UPDATE triggers fire (and the
+        # AFTER INSERT ones do not: gen_insert checks the writer's `upserted`).
+        setcols = {t.columns[i].name.lower() for i in assigned if i >= 0}
+        before = self.trigger_funcs(t, "UPDATE", "BEFORE", setcols, main)
+        after = self.trigger_funcs(t, "UPDATE", "AFTER", setcols, main)
+        if before:
+            f.emit(0, f"{w}.fill(new, new[{t.ipk}] if new[{t.ipk}] is not None else oldk)"
+                   if t.ipk is not None else f"{w}.fill(new, oldk)")
+        for b in before:
+            f.emit(0, f"if not X.fire({b}, old, oldk, new, oldk): return None")
         f.emit(0, "return new")
         main.nest(f)
-        main.emit(0, f"{w}.upserts.append(({target}, {fname}))")
+        after_fn = "None"
+        if after:
+            after_fn = self.fresh("upa")
+            g = Func(f"def {after_fn}(old, oldk, new, newk):")
+            for a in after:
+                g.emit(0, f"X.fire({a}, old, oldk, new, newk)")
+            main.nest(g)
+        main.emit(0, f"{w}.upserts.append(({target}, {fname}, {after_fn}))")
 
     # ---- triggers
 
@@ -1221,9 +1259,9 @@ class DmlCompiler(Compiler):
         """Compile the row triggers of t for (timing, event) as nested functions
         trgN(X, old, oldk, new, newk); returns their names in creation order."""
         names: list[str] = []
-        for trg in self.catalog.triggers.values():
+        for trg in self.catalog.triggers_on(t):
             node = trg.node
-            if node.table.lower() != t.name.lower() or node.event.upper() != event \
+            if node.event.upper() != event \
                     or node.timing.upper() != timing:
                 continue
             if trg.name.lower() in self.trigger_stack:
@@ -1238,8 +1276,10 @@ class DmlCompiler(Compiler):
             oldsrc.used = set(range(len(t.columns)))
             newsrc.used = set(range(len(t.columns)))
             sc = Scope([oldsrc, newsrc], None, f)
-            saved = (self.outer, self.no_cache, len(self.ctes))
+            saved = (self.outer, self.no_cache, len(self.ctes), self.default_schema)
             self.outer, self.no_cache = sc, True
+            # a main trigger's body names main's tables only (SQLite's DbFixer)
+            self.default_schema = None if self.catalog.is_temp(trg) else "main"
             self.trigger_stack.append(trg.name.lower())
             try:
                 if node.when is not None:
@@ -1256,6 +1296,7 @@ class DmlCompiler(Compiler):
                         f.emit(0, f"for _ in {info.fname}(): pass")
             finally:
                 self.outer, self.no_cache = saved[0], saved[1]
+                self.default_schema = saved[3]
                 del self.ctes[saved[2]:]
                 self.trigger_stack.pop()
             main.nest(f)
@@ -1292,7 +1333,8 @@ class DmlCompiler(Compiler):
         target = sc.srcs[0].name.lower()
         for k, (leaf, kind, natural, on, using) in enumerate(self.flatten_from(from_)):
             src = self.make_source(leaf, sc.parent, f, materialize)
-            if src.name.lower() == target:
+            if src.name.lower() == target and (src.table is None or src.name != src.table.name
+                                               or src.table is sc.srcs[0].table):
                 raise errors.OperationalError(
                     f"target object/alias may not appear in FROM clause: {sc.srcs[0].name}")
             if kind in ("RIGHT", "FULL"):
@@ -1407,8 +1449,7 @@ class DmlCompiler(Compiler):
             may_replace = node.conflict == "REPLACE" or (node.conflict is None and (
                 t.pk_conflict == "REPLACE" or any(i.on_conflict == "REPLACE" for i in t.indexes)))
             if may_replace or any(
-                    tr.table.lower() == t.name.lower() and tr.node.event.upper() == "UPDATE"
-                    for tr in self.catalog.triggers.values()):
+                    tr.node.event.upper() == "UPDATE" for tr in self.catalog.triggers_on(t)):
                 # a trigger or a REPLACE may have changed or deleted a later row: read
                 # it again (SQLite's second pass seeks each row; a gone one is skipped)
                 if t.without_rowid:
@@ -1461,7 +1502,7 @@ class DmlCompiler(Compiler):
             changed = any(i.name.lower() in scan_idx and set(i.columns) & changing
                           for i in t.indexes)
             rowset = not t.without_rowid and (replace or changed or t.ipk in assignments or any(
-                tr.table.lower() == t.name.lower() for tr in self.catalog.triggers.values()))
+                self.catalog.triggers_on(t)))
             if rowset:
                 f.body[mark] = (0, f"{buf}.sort(key=lambda r: r[0])")
         self.finish_sources(sc)
@@ -1512,7 +1553,7 @@ class DmlCompiler(Compiler):
     def gen_delete(self, node: ast.Delete, main: Func) -> None:
         self.push_with(node.with_)
         t = self.target(node.table)
-        if node.where is None and node.limit is None and not self.catalog.triggers \
+        if node.where is None and node.limit is None and not self.catalog.all_triggers() \
                 and not node.returning:
             main.emit(0, f"X.clear_table({self.const(t)})")
             return

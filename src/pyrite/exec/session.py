@@ -455,6 +455,7 @@ class Session:
         self._temp_pager: Any = None
         self._interrupted = False
         self.collations: dict[str, Callable[[str, str], int]] = dict(V.COLLATIONS)
+        self.collation_names: dict[str, str] = {}  # upper -> first registered name
         self.user_functions: dict[tuple[str, int], Callable[..., Any]] = {}
         self.user_aggregates: dict[tuple[str, int], Any] = {}
         self.nondeterministic: set[tuple[str, int]] = set()
@@ -518,6 +519,20 @@ class Session:
         else:
             p.rollback()
             self.reload_temp()
+
+    def close_temp(self) -> None:
+        """Close the TEMP database, dropping everything in it (PRAGMA temp_store)."""
+        p = self._temp_pager
+        if p is None:
+            return
+        if p.in_write:
+            p.rollback()
+        if p.in_read:
+            p.end_read()
+        self._temp_pager = None
+        self.catalog.temp = None
+        self.catalog.generation += 1
+        self.invalidate_cache()
 
     # ---- properties
 
@@ -715,9 +730,7 @@ class Session:
             return Program("release", lambda P, PG, X: self._exec_release(st.name),
                            [], [], True, gen)
         if isinstance(st, ast.Pragma):
-            name = st.name.lower()
-            writes = st.value is not None and name in (
-                "user_version", "schema_version", "application_id")
+            writes = ddl.pragma_writes(st)
             holder: dict[str, Any] = {}
 
             def prun(P: Any, PG: Any, X: Any) -> Iterator[Row]:
@@ -729,8 +742,12 @@ class Session:
         if isinstance(st, ast.Reindex) and st.name is not None:
             low = st.name.lower()
             cat = self.catalog
-            if low not in cat.tables and low not in cat.indexes and low not in (
-                    "binary", "nocase", "rtrim") and st.name.upper() not in self.collations:
+            if st.schema is not None and cat.schema(st.schema) is None:
+                raise errors.OperationalError(f"unknown database {st.schema}")
+            sch = st.schema or "main"  # unqualified: main's only (sqlite3Reindex)
+            if cat.table(st.name, sch) is None and cat.index(st.name, sch) is None \
+                    and (st.schema is not None or low not in ("binary", "nocase", "rtrim")
+                         and st.name.upper() not in self.collations):
                 raise errors.OperationalError("unable to identify the object to be reindexed")
         if isinstance(st, ast.Analyze):
             return ddl_run(ddl.analyze)
@@ -745,20 +762,7 @@ class Session:
     def _pragma_names(self, st: ast.Pragma) -> list[str]:
         from pyrite.exec import ddl
 
-        name = st.name.lower()
-        fixed = {"table_info": ["cid", "name", "type", "notnull", "dflt_value", "pk"],
-                 "table_xinfo": ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"],
-                 "index_list": ["seq", "name", "unique", "origin", "partial"],
-                 "index_info": ["seqno", "cid", "name"], "index_xinfo": ["seqno", "cid", "name"],
-                 "database_list": ["seq", "name", "file"],
-                 "collation_list": ["seq", "name"],
-                 "wal_checkpoint": ["busy", "log", "checkpointed"]}
-        if name in fixed:
-            return fixed[name]
-        if st.value is not None and name not in ("journal_mode", "integrity_check", "quick_check"):
-            return []
-        del ddl
-        return [name]
+        return ddl.pragma_columns(st)
 
     # ---- transactions (S1, S2)
 
@@ -767,6 +771,8 @@ class Session:
         kind = prog.kind
         if kind in _CONTROL:
             return None
+        if not prog.readonly and self.pragma_store.get("query_only"):
+            raise errors.ReadOnlyError()  # PRAGMA query_only
         opened = not p.in_read
         if opened:
             if prog.readonly:
@@ -814,7 +820,11 @@ class Session:
                     p.savepoint_release(sp)
         if not ok and prog.kind == "ddl":
             self.reload_schema()
-        if not self._explicit and self._active == 0:
+        # Autocommit: a write commits when it ends even while readers of this
+        # connection are still open (SQLite's sqlite3VdbeHalt waits only for other
+        # writing statements; writes here run to their end at their first step).
+        # The read lock stays until the last reader ends.
+        if not self._explicit and (self._active == 0 or sp is not None):
             self._temp_end(ok)
             try:
                 if p.in_write:
@@ -822,10 +832,12 @@ class Session:
             except BaseException:
                 if p.in_write:
                     p.rollback()
-                p.end_read()
+                if self._active == 0:
+                    p.end_read()
                 self.reload_schema_later()
                 raise
-            p.end_read()
+            if self._active == 0:
+                p.end_read()
 
     def _begin_write(self, p: Any) -> None:
         """RESERVED for this session (database.py D1): waits for another writer of
@@ -1150,6 +1162,7 @@ class Session:
 
     def create_collation(self, name: str, func: Callable[[str, str], int] | None) -> None:
         up = str.upper(name)
+        self.collation_names.setdefault(up, name)  # PRAGMA collation_list keeps them all
         if func is None:
             self.collations.pop(up, None)
         else:

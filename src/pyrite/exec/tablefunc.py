@@ -5,9 +5,7 @@ Owns the row generators of SQLite's eponymous virtual tables that pyrite has
 lists with the HIDDEN argument columns last, and the small pieces the code
 generator asks of such a source: its FROM item (`make_source`), its loop
 iterator and EXPLAIN QUERY PLAN line (`access_path`) and its join-order loop
-(`where_loop`). Knows nothing of B-trees. PRAGMA rows come from exec/ddl.py,
-except those it lacks (foreign_key_list, index_xinfo, and index_info of a
-WITHOUT ROWID primary key), read here from the catalog.
+(`where_loop`). Knows nothing of B-trees. PRAGMA rows come from exec/ddl.py's pragma.
 Spec: json1.html#jeach, pragma.html#pragfunc, vtab.html#tabfunc2.
 
 A source's arguments fill its hidden columns in order (json_each(J, P) is
@@ -248,6 +246,7 @@ PRAGMA_FUNCS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "table_info": (("cid", "name", "type", "notnull", "dflt_value", "pk"), _ARG_SCHEMA),
     "table_xinfo": (("cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"),
                     _ARG_SCHEMA),
+    "table_list": (("schema", "name", "type", "ncol", "wr", "strict"), ("arg",)),
     "index_list": (("seq", "name", "unique", "origin", "partial"), _ARG_SCHEMA),
     "index_info": (("seqno", "cid", "name"), _ARG_SCHEMA),
     "index_xinfo": (("seqno", "cid", "name", "desc", "coll", "key"), _ARG_SCHEMA),
@@ -290,76 +289,6 @@ def _pragma_text(v: Any) -> str | None:
     return J.value_text(v)
 
 
-def _foreign_key_list(s: Any, table: str) -> Iterator[Row]:
-    """PRAGMA foreign_key_list(table): id, seq, table, from, to, on_update,
-    on_delete, match per column of each FOREIGN KEY, the last declared first
-    (SQLite prepends each to the table's list as the CREATE TABLE is parsed)."""
-    from pyrite.sql import parse
-
-    t = s.catalog.table(table)
-    if t is None or not t.sql:
-        return
-    try:
-        st = parse(t.sql)[0].statement
-    except (errors.Error, IndexError):
-        return
-    if not isinstance(st, ast.CreateTable):
-        return
-    fks: list[tuple[list[str], ast.ForeignKeyClause]] = []
-    for cd in st.columns:
-        for cc in cd.constraints:
-            if cc.kind == "REFERENCES" and cc.foreign_key is not None:
-                fks.append(([cd.name], cc.foreign_key))
-    for tc in st.constraints:
-        if tc.kind == "FOREIGN KEY" and tc.foreign_key is not None:
-            fks.append(([c.expr.column if isinstance(c.expr, ast.ColumnRef) else ""
-                         for c in tc.columns], tc.foreign_key))
-    for fid, (cols, fk) in enumerate(reversed(fks)):
-        for seq, col in enumerate(cols):
-            to = fk.columns[seq] if seq < len(fk.columns) else None
-            yield (fid, seq, fk.table, col, to, fk.on_update or "NO ACTION",
-                   fk.on_delete or "NO ACTION", "NONE")
-
-
-def _index_xinfo(s: Any, name: str) -> Iterator[Row]:
-    """PRAGMA index_xinfo(index): seqno, cid, name, desc, coll, key for the key
-    columns, then the columns every entry also holds (key 0): the rowid, or for
-    a WITHOUT ROWID table the PRIMARY KEY columns (its own index: the others)."""
-    cat = s.catalog
-    low = name.lower()
-    ix = cat.indexes.get(low)
-    if ix is None:
-        ix = next((t.wr_index for t in cat.tables.values()
-                   if t.wr_index is not None and t.wr_index.name.lower() == low), None)
-    if ix is None:
-        return
-    t = cat.table(ix.table)
-    if t is None:
-        return
-    cols = t.columns
-
-    def coll(c: str | None, cid: int) -> str:
-        return c or (cols[cid].collation if cid >= 0 else None) or "BINARY"
-
-    n = 0
-    for cid, c, desc in zip(ix.columns, ix.collations, ix.desc, strict=False):
-        yield (n, cid, cols[cid].name if cid >= 0 else None, int(desc), coll(c, cid), 1)
-        n += 1
-    pk = t.wr_index
-    if not t.without_rowid or pk is None:
-        yield (n, -1, None, 0, "BINARY", 0)
-    elif ix is pk:
-        for cid, col in enumerate(cols):
-            if cid not in ix.columns and not col.virtual:
-                yield (n, cid, col.name, 0, "BINARY", 0)
-                n += 1
-    else:
-        for cid, c, desc in zip(pk.columns, pk.collations, pk.desc, strict=False):
-            if cid not in ix.columns:
-                yield (n, cid, cols[cid].name, int(desc), coll(c, cid), 0)
-                n += 1
-
-
 def _pragma_rows(name: str, ncols: int, hidden: tuple[str, ...]
                  ) -> Callable[..., Iterator[Row]]:
     def rows(x: Any, *args: Any) -> Iterator[Row]:
@@ -383,26 +312,12 @@ def _pragma_rows(name: str, ncols: int, hidden: tuple[str, ...]
                 return
             if obj is None and want_temp:
                 return
-        if name in _OWN_ROWS:
-            # PRAGMAs exec/ddl.py does not answer (in full): read from the catalog
-            got: Any = _OWN_ROWS[name](s, arg) if arg is not None else ()
-        else:
-            node = ast.Pragma(None, name, None if arg is None else ast.Literal(arg))
-            _, got, _ = ddl.pragma(s, node)
+        node = ast.Pragma(None, name, None if arg is None else ast.Literal(arg))
+        _, got, _ = ddl.pragma(s, node)
         tail = tuple(vals)
         for r in got:
             yield tuple(r[:ncols]) + (None,) * (ncols - len(r)) + tail
     return rows
-
-
-def _index_info(s: Any, name: str) -> Iterator[Row]:
-    """PRAGMA index_info(index): seqno, cid, name of the key columns."""
-    return (r[:3] for r in _index_xinfo(s, name) if r[5])
-
-
-_OWN_ROWS: dict[str, Callable[[Any, str], Iterator[Row]]] = {
-    "foreign_key_list": _foreign_key_list, "index_xinfo": _index_xinfo,
-    "index_info": _index_info}
 
 
 def _zero(n: int) -> int:

@@ -414,14 +414,142 @@ class Catalog:
         self.generation = 0
         self.max_schema_rowid = 0
         self.temp: Catalog | None = None  # the session's TEMP schema, searched first
+        # TEMP triggers whose unqualified ON name meant a main table when created:
+        # SQLite binds a trigger to its table then (Trigger.pTabSchema)
+        self.bound_main: set[str] = set()
 
-    def table(self, name: str) -> Table | None:
-        """table(name) -> the TEMP table of that name if any, else the main one."""
+    # ---- name lookup (lang_naming.html): an unqualified name is searched in
+    # TEMP first, then in main; a qualified one only in its schema. A schema name
+    # maps to (catalog, pager): the catalog here, the pager through Table.temp
+    # (exec/codegen.py pg_of); an ATTACHed database would add an entry to `schemas`.
+
+    def schemas(self) -> list[tuple[str, Catalog]]:
+        """schemas() -> (name, catalog) in SQLite's search order: temp, main."""
+        out: list[tuple[str, Catalog]] = []
         if self.temp is not None:
-            t = self.temp.tables.get(name.lower())
-            if t is not None and t.name.lower() != "sqlite_schema":
+            out.append(("temp", self.temp))
+        out.append(("main", self))
+        return out
+
+    def schema(self, name: str) -> Catalog | None:
+        """schema(name) -> the catalog of schema `name` (any case; TEMP before the
+        TEMP database exists: an empty one), or None for an unknown database."""
+        low = name.lower()
+        if low == "main":
+            return self
+        if low == "temp":
+            if self.temp is None:
+                empty = Catalog()
+                empty.tables["sqlite_schema"] = schema_table(temp=True)
+                return empty
+            return self.temp
+        return None
+
+    def of(self, temp: bool) -> Catalog:
+        """of(temp) -> TEMP's catalog (empty before the TEMP database exists), or main's."""
+        c = self.schema("temp" if temp else "main")
+        assert c is not None
+        return c
+
+    def search(self, schema: str | None) -> list[Catalog]:
+        """search(schema) -> the catalogs an object name qualified by `schema`
+        (None: unqualified) is looked up in, in order; [] for an unknown schema."""
+        if schema is None:
+            return [c for _, c in self.schemas()]
+        c = self.schema(schema)
+        return [] if c is None else [c]
+
+    def table(self, name: str, schema: str | None = None) -> Table | None:
+        """table(name[, schema]) -> the TEMP table of that name if any, else the main
+        one; with a schema, only that schema's (sqlite_schema only when qualified)."""
+        low = name.lower()
+        for c in self.search(schema):
+            t = c.tables.get(low)
+            if t is not None and (schema is not None or low != "sqlite_schema" or c is self):
                 return t
-        return self.tables.get(name.lower())
+        return None
+
+    def view(self, name: str, schema: str | None = None) -> View | None:
+        """view(name[, schema]) -> the view, searched as table() searches."""
+        low = name.lower()
+        for c in self.search(schema):
+            v = c.views.get(low)
+            if v is not None:
+                return v
+        return None
+
+    def table_or_view(self, name: str, schema: str | None = None) -> Table | View | None:
+        """The table or view a FROM name means: TEMP's table or view before main's."""
+        low = name.lower()
+        for c in self.search(schema):
+            t = c.tables.get(low)
+            if t is not None and (schema is not None or low != "sqlite_schema" or c is self):
+                return t
+            v = c.views.get(low)
+            if v is not None:
+                return v
+        return None
+
+    def index(self, name: str, schema: str | None = None) -> Index | None:
+        """index(name[, schema]) -> the index, TEMP's first when unqualified."""
+        low = name.lower()
+        for c in self.search(schema):
+            ix = c.indexes.get(low)
+            if ix is not None:
+                return ix
+        return None
+
+    def trigger(self, name: str, schema: str | None = None) -> Trigger | None:
+        """trigger(name[, schema]) -> the trigger, TEMP's first when unqualified."""
+        low = name.lower()
+        for c in self.search(schema):
+            tr = c.triggers.get(low)
+            if tr is not None:
+                return tr
+        return None
+
+    def is_temp(self, obj: object) -> bool:
+        """Whether obj (a Table, View, Index or Trigger) belongs to the TEMP schema."""
+        if isinstance(obj, Table):
+            return obj.temp
+        tc = self.temp
+        if tc is None:
+            return False
+        return any(obj is x for d in (tc.views, tc.indexes, tc.triggers) for x in d.values())
+
+    def table_of_index(self, idx: Index) -> Table | None:
+        """The table index idx belongs to (in the index's own schema)."""
+        for _, c in self.schemas():
+            t = c.tables.get(idx.table.lower())
+            if t is not None and (idx in t.indexes or t.wr_index is idx):
+                return t
+        return self.table(idx.table)
+
+    def all_triggers(self) -> list[Trigger]:
+        """Every trigger: TEMP's, then main's."""
+        out: list[Trigger] = []
+        if self.temp is not None:
+            out.extend(self.temp.triggers.values())
+        out.extend(self.triggers.values())
+        return out
+
+    def triggers_on(self, t: Table) -> list[Trigger]:
+        """The triggers that fire on table t, in SQLite's order (sqlite3TriggerList):
+        TEMP triggers whose target names t (searched as written) in creation
+        order, then t's own schema's triggers on it, newest first."""
+        low = t.name.lower()
+        out: list[Trigger] = []
+        if self.temp is not None:
+            for tr in self.temp.triggers.values():
+                sch = "main" if tr.name.lower() in self.bound_main else tr.node.table_schema
+                if tr.table.lower() == low and self.table(tr.node.table, sch) is t:
+                    out.append(tr)
+            if t.temp:
+                out.reverse()  # a TEMP table's own triggers: newest first as well
+        if not t.temp:
+            # SQLite prepends each new trigger to its table's list: newest fires first
+            out.extend(tr for tr in reversed(self.triggers.values()) if tr.table.lower() == low)
+        return out
 
     def load(self, rows: list[tuple[int, list[object]]], cookie: int) -> None:
         """load(rows, cookie): rebuild from sqlite_schema (rowid, record) rows."""
@@ -494,10 +622,10 @@ class Catalog:
         return _index_from_ast(node, table, root, sql)
 
 
-def schema_table() -> Table:
-    """The built-in sqlite_schema table (root page 1)."""
+def schema_table(temp: bool = False) -> Table:
+    """The built-in sqlite_schema table (root page 1) of main, or of TEMP."""
     sql = "CREATE TABLE sqlite_schema(type text,name text,tbl_name text,rootpage int,sql text)"
     cols = [Column("type", "text", AFF_TEXT), Column("name", "text", AFF_TEXT),
             Column("tbl_name", "text", AFF_TEXT), Column("rootpage", "int", AFF_INTEGER),
             Column("sql", "text", AFF_TEXT)]
-    return Table("sqlite_schema", 1, cols, sql)
+    return Table("sqlite_schema", 1, cols, sql, temp=temp)

@@ -540,6 +540,7 @@ class CreateTrigger:
     temp: bool = False
     if_not_exists: bool = False
     schema_sql: str = ""
+    table_schema: str | None = None  # ON schema.table
 
 
 @dataclass(frozen=True, slots=True)

@@ -1627,9 +1627,9 @@ class _Parser:
             update_columns = tuple(cols)
         self.expect("ON")
         table = self.parse_nm()
-        if self.tag == "." :
-            self.error("qualified table names are not allowed on INSERT, UPDATE, and DELETE "
-                       "statements within triggers")
+        table_schema = None
+        if self.accept("."):
+            table_schema, table = table, self.parse_nm()
         for_each_row = False
         if self.accept("FOR"):
             self.expect("EACH")
@@ -1652,6 +1652,9 @@ class _Parser:
                 stmt = self.parse_delete()
             else:
                 self.fail()
+            if isinstance(stmt, (A.Insert, A.Update, A.Delete)) and stmt.table.schema is not None:
+                self.error("qualified table names are not allowed on INSERT, UPDATE, and DELETE "
+                           "statements within triggers")
             body.append(stmt)
             self.expect(";")
             self._more()
@@ -1660,7 +1663,7 @@ class _Parser:
         self.pos += 1
         sql = self._schema_sql("CREATE TRIGGER ", name_pos, self.pos - 1)
         return A.CreateTrigger(schema, name, table, timing, event, tuple(body), update_columns,
-                               when, for_each_row, temp, if_not_exists, sql)
+                               when, for_each_row, temp, if_not_exists, sql, table_schema)
 
     def parse_create_virtual_table(self) -> A.CreateVirtualTable:
         self.pos += 1  # VIRTUAL

@@ -54,7 +54,7 @@ _MASK = 0xFFFFFFFF
 _CHUNK = 256  # bytes per chunk of a page
 _PAGES: dict[object, tuple[bytes, list[tuple[int, int]], int, int, bool]] = {}
 _PAGES_MAX = 256
-_PAGES_BYTES = 2 << 20  # at most this much of page images kept
+_PAGES_BYTES = 1 << 20  # at most this much of page images kept
 _POWERS: dict[int, tuple[int, int, int]] = {0: (1, 0, 1)}  # A**j = [[a, b], [b, d]]
 
 
