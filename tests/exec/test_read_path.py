@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.exec.oracle import same_as_sqlite
 
 import pyrite
 
@@ -174,3 +175,81 @@ def test_top_k_over_chunks_of_mixed_values() -> None:
               "SELECT i FROM k ORDER BY v LIMIT 5 OFFSET 3", "SELECT v, i FROM k ORDER BY v DESC LIMIT 1",
               "SELECT * FROM k WHERE v > 10 ORDER BY v LIMIT 12"]:
         _same(p, s, q)
+
+
+def test_terms_answered_by_the_index_are_not_retested() -> None:
+    """A search's bounds stand for `col = ?`, `col < ?`, `col BETWEEN ? AND ?` (the loop
+    no longer re-tests them): the answers must stay SQLite's for every mix of stored
+    and bound types, affinities, NULLs, and for terms a search does not answer."""
+    p, s = _both()
+    ddl = ["CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, n NUMERIC, x TEXT,"
+           " nc TEXT COLLATE NOCASE, b BLOB)",
+           "CREATE INDEX t_i ON t(i)", "CREATE INDEX t_r ON t(r)", "CREATE INDEX t_n ON t(n)",
+           "CREATE INDEX t_x ON t(x)", "CREATE INDEX t_nc ON t(nc)", "CREATE INDEX t_ix ON t(i, x)",
+           "CREATE TABLE u (k INTEGER, v TEXT, w TEXT COLLATE NOCASE)", "CREATE INDEX u_k ON u(k)"]
+    rng = random.Random(5)
+    pool = [None, 0, 1, 2, 3, -1, 2.5, 3.0, "2", "3.0", "abc", "ABC", "b", "10", b"\x01", 1e20,
+            "  4", 9223372036854775807]
+    for con in (p, s):
+        for d in ddl:
+            con.execute(d)
+        for k in range(300):
+            row = [rng.choice(pool) for _ in range(6)]
+            con.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", (k, *row))
+            rng.seed(k)
+        rng = random.Random(5)
+        for k in range(60):
+            con.execute("INSERT INTO u VALUES (?, ?, ?)", (k % 20, rng.choice(["abc", "ABC", "2"]),
+                                                           rng.choice(["abc", "ABC"])))
+        rng = random.Random(5)
+    bounds = [None, 1, 2, "2", "2.0", 2.0, 2.5, "abc", "b", b"\x01", "", -5, 1e20, "10"]
+    for col in ("i", "r", "n", "x", "nc", "b", "id"):
+        for q in (f"SELECT id FROM t WHERE {col} = ? ORDER BY id",
+                  f"SELECT id FROM t WHERE {col} > ? ORDER BY id",
+                  f"SELECT id FROM t WHERE {col} <= ? ORDER BY id",
+                  f"SELECT id FROM t WHERE ? < {col} ORDER BY id",
+                  f"SELECT count(*), sum(id) FROM t WHERE {col} BETWEEN ? AND ?",
+                  f"SELECT count(*), total({col}) FROM t WHERE {col} >= ? AND {col} < ?"):
+            for lo in bounds:
+                for hi in (bounds if q.count("?") == 2 else [None])[:8]:
+                    params = (lo, hi) if q.count("?") == 2 else (lo,)
+                    _same(p, s, q, params)
+    for q in ("SELECT count(*) FROM t WHERE i = 2 AND i = '2'",
+              "SELECT count(*) FROM t WHERE i > 1 AND i > 2.5 AND i < 3",
+              "SELECT count(*) FROM t WHERE i BETWEEN 1 AND 3 AND i BETWEEN 2 AND 10",
+              "SELECT count(*) FROM t WHERE i = 2 AND x > 'a'",
+              "SELECT count(*) FROM t WHERE x = 'abc' COLLATE NOCASE",
+              "SELECT count(*) FROM t WHERE x BETWEEN 'a' AND 'B' COLLATE NOCASE",
+              "SELECT count(*) FROM t WHERE nc = 'abc'",
+              "SELECT count(*) FROM t WHERE x > 1 + 1",
+              "SELECT count(*) FROM t WHERE i < abs(-3)",
+              "SELECT count(*), sum(t.id) FROM u JOIN t ON t.i = u.k",
+              "SELECT count(*), sum(t.id) FROM u JOIN t ON t.x = u.v",
+              "SELECT count(*), sum(t.id) FROM u JOIN t ON t.x = u.w",
+              "SELECT count(*), sum(t.id) FROM u JOIN t ON u.w = t.x",
+              "SELECT count(*), sum(t.id) FROM u JOIN t ON t.x > u.v AND t.x < 'c'",
+              "SELECT count(*), sum(t.id) FROM u LEFT JOIN t ON t.i = u.k WHERE t.i IS NULL",
+              "SELECT count(*) FROM t WHERE i IN (1, 2) AND i = 2",
+              "SELECT count(*) FROM t WHERE i = 2 OR x = 'abc'"):
+        _same(p, s, q)
+
+
+def test_comparison_collation_left_column_first() -> None:
+    """A column operand on the left brings its own collation, BINARY when it declares
+    none, before a right column's (sqlite3ExprCompareCollSeq): with and without an
+    index that could answer the term, for =, <, BETWEEN and hash-joined equality."""
+    rows = ", ".join(f"({k}, '{v}')" for k, v in enumerate(["abc", "ABC", "b", "B", "a", ""]))
+    base = ["CREATE TABLE a (k INTEGER, x TEXT)", "CREATE TABLE n (k INTEGER, y TEXT COLLATE NOCASE)",
+            f"INSERT INTO a VALUES {rows}", f"INSERT INTO n VALUES {rows}"]
+    queries = ["SELECT a.k, n.k FROM a, n WHERE a.x = n.y ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM a, n WHERE n.y = a.x ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM a, n WHERE a.x < n.y ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM a, n WHERE n.y < a.x ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM a JOIN n ON n.y = a.x ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM n JOIN a ON a.x = n.y ORDER BY 1, 2",
+               "SELECT a.k, n.k FROM a, n WHERE a.x BETWEEN n.y AND 'c' ORDER BY 1, 2",
+               "SELECT k FROM a WHERE x BETWEEN 'A' COLLATE NOCASE AND 'b' ORDER BY 1",
+               "SELECT k FROM a WHERE x BETWEEN 'A' AND 'b' COLLATE NOCASE ORDER BY 1",
+               "SELECT k FROM a WHERE x + 0 = 0 ORDER BY 1"]
+    same_as_sqlite(base + queries)
+    same_as_sqlite(base + ["CREATE INDEX a_x ON a(x)", "CREATE INDEX n_y ON n(y)"] + queries)

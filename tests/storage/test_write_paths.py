@@ -192,3 +192,36 @@ def test_rowid_statements_with_indexes_conflicts_and_triggers(tmp_path: Path) ->
         chk.close()
     assert outs[0][0] == [("ok",)]
     assert outs[0] == outs[1]
+
+
+def test_leaf_search_matches_a_bisect_over_the_leaf_rowids() -> None:
+    """btree._leaf_search (inline varints, last cell first) against bisect over the
+    rowids of a table leaf built here: rowids of every varint length, negative ones
+    (9 bytes), payload sizes of one to three varint bytes."""
+    import bisect
+
+    from pyrite.storage.varint import put_varint
+
+    rng = random.Random(11)
+    for trial in range(300):
+        pool = [rng.randrange(0, 128), rng.randrange(128, 2**14), rng.randrange(2**14, 2**21),
+                rng.randrange(2**21, 2**40), rng.randrange(-2**63, 0), rng.randrange(2**56, 2**63)]
+        rowids = sorted({rng.choice(pool) for _ in range(rng.randrange(0, 40))})
+        page = bytearray(65536)
+        ptr = 8
+        end = len(page)
+        offs = []
+        for r in rowids:
+            size = rng.choice([1, 100, 200, 20000])
+            cell = put_varint(size) + put_varint(r) + bytes(min(size, 8))
+            end -= len(cell)
+            page[end:end + len(cell)] = cell
+            offs.append(end)
+        for i, off in enumerate(offs):  # cell i holds rowids[i]
+            page[ptr + 2 * i:ptr + 2 * i + 2] = off.to_bytes(2, "big")
+        probes = rowids + [r + 1 for r in rowids] + [r - 1 for r in rowids] + [
+            rng.randrange(-2**63, 2**63) for _ in range(10)]
+        for p in probes:
+            lo = bisect.bisect_left(rowids, p)
+            want = (lo, offs[lo] if lo < len(rowids) and rowids[lo] == p else -1)
+            assert btree._leaf_search(bytes(page), ptr, len(rowids), p) == want, (trial, p)

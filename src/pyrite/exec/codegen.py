@@ -189,6 +189,7 @@ class Compiler:
         self.order_hint: tuple[str, list[tuple[Src, int | None, bool]]] | None = None
         self.order_done = False
         self.path_decoded = False
+        self.path_omit: set[int] = set()  # terms the last access path answers (access_path)
         self.hash_col_name = ""
         self.minmax_scan = False
         self.or_children: list[str] = []
@@ -381,6 +382,10 @@ class Compiler:
             return ca
         if eb:
             return cb
+        if ca is None and isinstance(a, ast.ColumnRef):
+            r = self.resolve(a, sc)
+            if r is not None and r[2] >= 0:
+                return None  # a left column's own collation, BINARY when it declares none
         return ca or cb
 
     def coll_arg(self, name: str | None) -> str:
@@ -1830,6 +1835,7 @@ class Compiler:
                     placed[0] = []
                 usable = []  # read whole, once: unmatched rows are emitted after the outer loop
             mark = len(self.plan.lines)
+            self.path_omit = set()
             it, desc = self.access_path(src, i, sc, usable)
             decoded = src.table is None or self.path_decoded
             if i > 0 and src.tvf is None and (desc.startswith("SCAN")
@@ -1846,6 +1852,8 @@ class Compiler:
                 if hashed:
                     desc = (f"SEARCH {desc.split(' ')[1]} USING AUTOMATIC "
                             f"{'PARTIAL ' if self.auto_partial else ''}COVERING INDEX ({hashed}=?)")
+            elif self.path_omit and not src.left and not (n == 2 and sc.srcs[1].outer_kind):
+                placed[i] = [t for t in placed[i] if id(t) not in self.path_omit]
             self.plan_add_scan(src, desc + (" LEFT-JOIN" if src.left and src.outer_kind != "RIGHT"
                                             else ""), mark)
             if src.outer_kind and n == 2:
@@ -2832,7 +2840,7 @@ class Compiler:
                     break
             if own_e is None or other_e is None:
                 return None
-            coll = (self.cmp_coll(own_e, other_e, sc) or "BINARY").upper()
+            coll = (self.cmp_coll(t.left, t.right, sc) or "BINARY").upper()
             oc = self._own_col(own_e, src, sc)
             self.hash_col_name = "rowid" if oc is None or oc < 0 else src.colnames[oc]
             la, ra = self.aff(own_e, sc), self.aff(other_e, sc)
@@ -2958,9 +2966,56 @@ class Compiler:
     def access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> tuple[str, str]:
         """access_path(src, i, sc, terms) -> (iterator expression, EXPLAIN QUERY PLAN text).
         Sets self.path_decoded when the iterator yields decoded rows (covering index)."""
+        self.path_omit = set()
         it, desc = self._access_path(src, i, sc, terms)
         self.path_decoded = it.startswith("cover_rows(")
+        if not desc.startswith("SEARCH") or not it.startswith(("index_rows(", "cover_rows(")):
+            self.path_omit = set()  # set by a search tried and then not taken
         return it, desc
+
+    def _consumed_terms(self, src: Src, sc: Scope, terms: list[ast.Expr],
+                        prefix: list[int], eqs: dict[int, ast.Expr],
+                        lows: dict[int, tuple[ast.Expr, bool]],
+                        highs: dict[int, tuple[ast.Expr, bool]]) -> set[int]:
+        """ids of the terms an index search fully answers, which the loop then need not
+        test again (SQLite's WHERE_..._omit, disableTerm): `col = v`, `col < v` and the
+        like, `col BETWEEN a AND b`, whose column is a key column the search bounds,
+        compared under BINARY with numeric or TEXT affinity, against a parameter, a
+        literal or an outer column (evaluated once either way). The index compares
+        the probe (the column's affinity applied, _probe) in SQLite's order, which is
+        the comparison's own result for those operand kinds."""
+        def plain(e: ast.Expr) -> bool:
+            if not isinstance(e, (ast.Param, ast.Literal, ast.ColumnRef)):
+                return False
+            c, explicit = self.coll(e, sc)
+            return not explicit and (c is None or c == "BINARY")
+
+        def col_ok(c: int) -> bool:
+            return c >= 0 and (src.affs[c] in NUMERIC_AFFS or src.affs[c] == AFF_TEXT) \
+                and (src.colls[c] or "BINARY").upper() == "BINARY"
+
+        keyed = set(prefix)
+        out: set[int] = set()
+        for t in terms:
+            if isinstance(t, ast.Between) and not t.negated:
+                c = self._own_col(t.expr, src, sc)
+                if c is not None and col_ok(c) and c in lows and c in highs \
+                        and lows[c][0] is t.low and highs[c][0] is t.high \
+                        and plain(t.low) and plain(t.high):
+                    out.add(id(t))
+                continue
+            if not isinstance(t, ast.Binary) or t.op not in ("=", "<", "<=", ">", ">="):
+                continue
+            for a, b in ((t.left, t.right), (t.right, t.left)):
+                c = self._own_col(a, src, sc)
+                if c is None or not col_ok(c) or not plain(b):
+                    continue
+                if t.op == "=" and c in keyed and eqs.get(c) is b \
+                        or t.op != "=" and (lows.get(c, (None,))[0] is b
+                                            or highs.get(c, (None,))[0] is b):
+                    out.add(id(t))
+                break
+        return out
 
     def _access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]
                      ) -> tuple[str, str]:
@@ -3107,6 +3162,10 @@ class Compiler:
                            f"{lo}, {lo_incl}, {hi}, {hi_incl}, {bool(rev)})")
                 if rev is not None:
                     self.order_done = True
+                rc = (idx.columns + [-1])[len(prefix)] if extra == "range" else None
+                self.path_omit = self._consumed_terms(  # the bounds of the range column only
+                    src, sc, terms, prefix, eqs,
+                    {rc: lows[rc]} if rc in lows else {}, {rc: highs[rc]} if rc in highs else {})
             kind = "COVERING INDEX" if cover else "INDEX"
             desc = f"SEARCH {label} USING {kind} {idx.name} ({' AND '.join(names)})"
             return self._index_iter(src, idx, entries, cover, pg, root), desc
@@ -3431,10 +3490,15 @@ class Compiler:
         if isinstance(term, ast.Between) and not term.negated:
             col = self._own_col(term.expr, src, sc)
             if col is not None and self._is_outer(term.low, i, sc) and self._is_outer(term.high, i, sc):
+                # each half is a term of its own (where.c: the virtual terms of a
+                # BETWEEN); a bound under an explicit COLLATE compares under it, not
+                # under the index's collation, and bounds nothing
                 if self._probe_ok(src, col, self.aff(term.low, sc)) and self._probe_ok(
                         src, col, self.aff(term.high, sc)):
-                    lows.setdefault(col, (term.low, True))
-                    highs.setdefault(col, (term.high, True))
+                    if not isinstance(term.low, ast.Collate):
+                        lows.setdefault(col, (term.low, True))
+                    if not isinstance(term.high, ast.Collate):
+                        highs.setdefault(col, (term.high, True))
             return
         if not isinstance(term, ast.Binary) or term.op not in ("=", "<", "<=", ">", ">=", "IS"):
             return
@@ -3445,6 +3509,9 @@ class Compiler:
                 continue
             if isinstance(b, ast.Collate) or isinstance(a, ast.Collate):
                 continue
+            if (self.cmp_coll(term.left, term.right, sc) or "BINARY").upper() != (
+                    (src.colls[col] if col >= 0 else None) or "BINARY").upper():
+                continue  # compared under the other operand's collation, not the column's
             if not self._probe_ok(src, col, self.aff(b, sc)):
                 continue
             if op == "=":

@@ -440,6 +440,10 @@ def fill_index(s: Session, t: Table, idx: Any) -> None:
 
     need = {c for c in idx.columns if c >= 0} | {
         t.column_index(n) for x in [*idx.exprs, idx.where] if x is not None for n in column_refs(x)}
+    if (not t.without_rowid and not t.has_virtual() and not fns and pred is None
+            and clock is None):
+        _fill_plain(s, t, idx, ki, pg)
+        return
     for rowid, vals in list(table_rows(s, t, need)):
         if clock is not None:
             raise errors.OperationalError(f"non-deterministic use of {clock}() in an index")
@@ -467,6 +471,62 @@ def fill_index(s: Session, t: Table, idx: Any) -> None:
         out.append(e)
         prev = e
     btree.index_build(pg, idx.root, out, pg.header_get("schema_format") or 4)
+
+
+def _fill_plain(s: Session, t: Table, idx: Any, ki: Any, pg: Any) -> None:
+    """fill_index for a rowid table without VIRTUAL columns and an index of plain
+    columns: only the record's first columns up to the last indexed one are decoded,
+    and when every key column holds only TEXT or only numbers (and no collation or
+    DESC applies), entries sort as Python tuples, which is compare's order there."""
+    from pyrite.exec.dml import unique_message
+    from pyrite.storage import btree, iter_table, record
+
+    cols = list(idx.columns)
+    ipk = t.ipk
+    m = max([c for c in cols if c >= 0 and c != ipk], default=-1) + 1
+    decode_columns = record.decode_columns
+    entries: list[Any] = []
+    app = entries.append
+    if m == 0:
+        for rowid, _ in iter_table(pg, t.root):
+            app((rowid,) * (len(cols) + 1))
+    elif len(cols) == 1 and cols[0] != ipk and cols[0] >= 0:
+        c0 = cols[0]
+        for rowid, payload in iter_table(pg, t.root):
+            vals = decode_columns(payload, m)
+            app((vals[c0] if c0 < len(vals) else None, rowid))
+    else:
+        for rowid, payload in iter_table(pg, t.root):
+            vals = decode_columns(payload, m)
+            if len(vals) < m:
+                vals.extend([None] * (m - len(vals)))
+            app(tuple([rowid if c < 0 or c == ipk else vals[c] for c in cols]) + (rowid,))
+    k = len(cols)
+    plain = not any(c is not None for c in ki.collations) and not any(ki.desc)
+    if plain:
+        for j in range(k):
+            kinds = {type(e[j]) for e in entries}
+            if not (kinds <= {str} or kinds <= {int, float}):
+                plain = False
+                break
+    if plain:
+        entries.sort()  # the rowid ends each entry: no two are equal
+        if idx.unique:
+            prev: Any = None
+            for e in entries:
+                key = e[:k]
+                if key == prev:
+                    raise errors.ConstraintError(unique_message(t, idx),
+                                                 code=C.SQLITE_CONSTRAINT_UNIQUE)
+                prev = key
+    else:
+        entries = record.sort_keys(entries, ki)
+        if idx.unique:
+            for a, b in zip(entries, entries[1:], strict=False):
+                if record.compare(a[:k], b[:k], ki) == 0 and not any(v is None for v in b[:k]):
+                    raise errors.ConstraintError(unique_message(t, idx),
+                                                 code=C.SQLITE_CONSTRAINT_UNIQUE)
+    btree.index_build(pg, idx.root, entries, pg.header_get("schema_format") or 4)
 
 
 def reindex(s: Session, node: ast.Reindex) -> None:
@@ -709,6 +769,10 @@ def drop(s: Session, node: ast.Drop) -> None:
         if t.name.lower().startswith("sqlite_") and t.name.lower() not in (
                 "sqlite_stat1", "sqlite_sequence", "sqlite_parameters"):
             raise errors.OperationalError(f"table {t.name} may not be dropped")
+        if s.foreign_keys:
+            from pyrite.exec import fkey
+
+            fkey.drop_table(s, t)  # an implicit DELETE FROM (foreignkeys.html 5)
         if t.autoincrement:
             _seq_delete(s, t.name, t.temp)
         # its triggers go with it, TEMP ones on a main table included (and a TEMP
@@ -1372,6 +1436,8 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
             store[name] = _boolean(val)
             if name == "foreign_keys":
                 s.foreign_keys = store[name]
+            elif name == "defer_foreign_keys" and not store[name]:
+                s.fk_defimm = 0  # turning it off forgets its counted violations
             return []
         return [(int(store.get(name, _FLAGS[name])),)]
     if name == "foreign_keys":

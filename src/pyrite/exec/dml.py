@@ -15,6 +15,7 @@ from typing import Any
 
 from pyrite import constants as C
 from pyrite import errors
+from pyrite.exec import fkey as _fkey
 from pyrite.exec import values as V
 from pyrite.exec.codegen import Compiler, Cte, Scope, Src
 from pyrite.exec.runtime import rowid_value as _rowid_value
@@ -157,6 +158,10 @@ class TableWriter:
                                  Callable[..., Any] | None]] = []
         self.upserted = False  # the last insert() became the UPSERT's UPDATE
         self._in_upsert = False
+        # foreign keys (exec/fkey.py): the table's plan while PRAGMA foreign_keys is on;
+        # fk_cols: the columns an UPDATE's SET names (None: those whose value changes)
+        self.fk = _fkey.plan_for(ctx.session, table) if ctx.session.foreign_keys else None
+        self.fk_cols: frozenset[int] | None = None
 
     # ---- helpers
 
@@ -507,12 +512,17 @@ class TableWriter:
                 icur.insert(self._key(idx, vals, r) + (r,))
         if self.t.autoincrement:
             self._seq_update(r)
+        if self.fk is not None:
+            _fkey.after_write(self, self.fk, None, None, vals, r)
         ctx = self.ctx
         ctx.changes += 1
         ctx.session.last_insert_rowid = r
         return r
 
     def delete(self, rowid: int, old: list[Any]) -> None:
+        fk = self.fk
+        if fk is not None:
+            _fkey.before_write(self, fk, rowid, old, None)
         at = self._found(rowid)
         if at is not None:
             self._pos = None
@@ -522,6 +532,8 @@ class TableWriter:
         for idx, _, icur in self.idx:
             if self._covers(idx, old, rowid):
                 icur.delete_values(self._key(idx, old, rowid) + (rowid,))
+        if fk is not None:
+            _fkey.after_write(self, fk, rowid, old, None, None)
 
     def update(self, rowid: int, old: list[Any], new: list[Any]) -> bool:
         """update(rowid, old, new) -> False when the row was skipped (OR IGNORE, or
@@ -541,6 +553,9 @@ class TableWriter:
             o = self._read(v)
             if o is not None:
                 self.delete(v, o)
+        fk = self.fk
+        if fk is not None:
+            _fkey.before_write(self, fk, rowid, old, new)
         for idx, _, icur in self.idx:
             if self._covers(idx, old, rowid):
                 icur.delete_values(self._key(idx, old, rowid) + (rowid,))
@@ -555,6 +570,8 @@ class TableWriter:
             if self._covers(idx, new, r):
                 icur.insert(self._key(idx, new, r) + (r,))
         self.ctx.changes += 1
+        if fk is not None:
+            _fkey.after_write(self, fk, rowid, old, new, r)
         return True
 
 
@@ -583,6 +600,8 @@ class WriterSlot:
                 w.upserts = []
                 w._in_upsert = False
                 w._pos = None
+                w.fk = _fkey.plan_for(session, t) if session.foreign_keys else None
+                w.fk_cols = None
                 return w
         return TableWriter(ctx, t, self.conflict, [], self.defaults, {}, {}, None)
 
@@ -841,9 +860,19 @@ class WrTableWriter(TableWriter):
                 self.delete(None, old)
         self._write(vals)
         self.ctx.changes += 1
+        if self.fk is not None:
+            _fkey.after_write(self, self.fk, None, None, vals, None)
         return pk
 
     def delete(self, rowid: Any, old: list[Any]) -> None:
+        fk = self.fk
+        if fk is not None:
+            _fkey.before_write(self, fk, None, old, None)
+        self._delete(old)
+        if fk is not None:
+            _fkey.after_write(self, fk, None, old, None, None)
+
+    def _delete(self, old: list[Any]) -> None:
         self.wcur.delete_values(self.pk_of(old))
         for n, (idx, _, icur) in enumerate(self.idx):
             if self._covers(idx, old, None):  # type: ignore[arg-type]
@@ -862,9 +891,14 @@ class WrTableWriter(TableWriter):
             o = self._read(v)
             if o is not None:
                 self.delete(None, o)
-        self.delete(None, old)
+        fk = self.fk
+        if fk is not None:
+            _fkey.before_write(self, fk, None, old, new)
+        self._delete(old)
         self._write(new)
         self.ctx.changes += 1
+        if fk is not None:
+            _fkey.after_write(self, fk, None, old, new, None)
         return True
 
 
@@ -1512,6 +1546,7 @@ class DmlCompiler(Compiler):
         # old/new rows (read by this statement's expressions) are not overwritten
         kn, on, nn = ("k", "old", "new") if self.outer is None else (
             self.fresh("uk"), self.fresh("uo"), self.fresh("un"))
+        main.emit(0, f"{w}.fk_cols = {self.const(frozenset(assignments))}")
         if node.from_ is not None:
             pk = self.const(tuple(t.wr_pk) if t.without_rowid else None)
             main.emit(0, f"for {kn}, {on}, {nn} in {self.const(update_from_rows)}({fname}(), {pk}):")

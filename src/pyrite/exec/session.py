@@ -96,6 +96,13 @@ class RunCtx:
     def clear_table(self, table: Any) -> None:
         from pyrite.storage import btree
 
+        s = self.session
+        if s.foreign_keys:
+            from pyrite.exec import fkey
+
+            if fkey.plan_for(s, table) is not None:
+                fkey.delete_all(s, self, table)  # no truncation: the keys count and act
+                return
         pg = self.session.temp_pager if table.temp else self.pager
         n = btree.clear_tree(pg, table.root)
         for idx in table.indexes:
@@ -264,6 +271,7 @@ class Statement:
         self.params: tuple[Any, ...] = (None,) * parsed.param_count
         self._it: Iterator[Row] | None = None
         self._sp: int | None = None
+        self._fk_saved: tuple[int, int] | None = None  # deferred FK counts at start
         self._pending: list[Row] | None = None
         st = parsed.statement
         if isinstance(st, ast.Explain):
@@ -389,10 +397,18 @@ class Statement:
         self.state = StmtState.RUNNING
         ctx = RunCtx(s)
         self._ctx = ctx
+        fk = s.foreign_keys and not prog.readonly
+        if fk:
+            s.fk_imm = 0
+            self._fk_saved = (s.fk_def, s.fk_defimm)
         try:
             gen = prog.run(self.params, s.pager, ctx)
             if not prog.readonly:
                 rows = list(gen)
+                if fk and (s.fk_imm > 0 or (not s._explicit and s.fk_def + s.fk_defimm > 0)):
+                    from pyrite.exec.fkey import fk_error
+
+                    raise fk_error()  # checked at statement end (and autocommit's commit)
                 self._it = iter(rows)
             else:
                 self._it = iter(gen)
@@ -410,6 +426,18 @@ class Statement:
             return
         self.state = StmtState.DONE
         s = self.session
+        saved = self._fk_saved
+        if saved is not None:
+            self._fk_saved = None
+            s.fk_imm = 0
+            if not ok and getattr(err, "action", "ABORT") != "FAIL":
+                # the statement's rows are undone: so are its deferred counts, and
+                # its own changes are not counted (those of FK actions are, as SQLite
+                # counts trigger programs' rows)
+                s.fk_def, s.fk_defimm = saved
+                ctx0 = getattr(self, "_ctx", None)
+                if ctx0 is not None:
+                    ctx0.changes = 0
         ctx = getattr(self, "_ctx", None)
         if self.is_dml and ctx is not None:
             s.changes = ctx.changes
@@ -461,6 +489,12 @@ class Session:
         self.nondeterministic: set[tuple[str, int]] = set()
         self.case_sensitive_like = False
         self.foreign_keys = 0
+        # FOREIGN KEY violations counted (exec/fkey.py): this statement's immediate
+        # ones; the transaction's deferred ones; those of PRAGMA defer_foreign_keys
+        self.fk_imm = 0
+        self.fk_def = 0
+        self.fk_defimm = 0
+        self._fk_sp: dict[int, tuple[int, int]] = {}  # pager savepoint -> deferred counts
         self.cache_size_setting = -2000
         self.pragma_store: dict[str, Any] = {}
         self.changes = 0
@@ -868,6 +902,11 @@ class Session:
     def _exec_commit(self) -> Iterator[Row]:
         if not self._explicit:
             raise errors.OperationalError("cannot commit - no transaction is active")
+        if self.fk_def + self.fk_defimm > 0:
+            from pyrite.exec.fkey import fk_error
+
+            raise fk_error()  # deferred violations: the transaction stays open
+        self._fk_end()
         p = self.pager
         self._temp_end(True)
         # Unfinished readers do not hold the commit back (as SQLite's OP_AutoCommit,
@@ -887,6 +926,7 @@ class Session:
             return self._rollback_to(name)
         if not self._explicit:
             raise errors.OperationalError("cannot rollback - no transaction is active")
+        self._fk_end()
         self._temp_end(False)
         if p.in_write:
             p.rollback()
@@ -906,8 +946,17 @@ class Session:
             self._sp_opened_txn = True
         elif not self._savepoints:
             self._sp_opened_txn = False
-        self._savepoints.append((name, p.savepoint_begin()))
+        n = p.savepoint_begin()
+        self._savepoints.append((name, n))
+        self._fk_sp[n] = (self.fk_def, self.fk_defimm)
         return iter(())
+
+    def _fk_end(self) -> None:
+        """The transaction ends: its deferred counts go, defer_foreign_keys turns off."""
+        self.fk_def = self.fk_defimm = 0
+        self._fk_sp.clear()
+        if self.pragma_store.get("defer_foreign_keys"):
+            self.pragma_store["defer_foreign_keys"] = 0
 
     def _find_sp(self, name: str) -> int:
         for i in range(len(self._savepoints) - 1, -1, -1):
@@ -935,6 +984,8 @@ class Session:
         p = self.pager
         _, n = self._savepoints[i]
         p.savepoint_rollback(n)
+        if n in self._fk_sp:
+            self.fk_def, self.fk_defimm = self._fk_sp[n]
         del self._savepoints[i + 1:]
         self.catalog.cookie = -1
         self.reload_schema()

@@ -236,6 +236,44 @@ def _leaf_rowid(page: Page, off: int) -> int:
     return get_varint(page, off)[0]
 
 
+def _leaf_search(page: Page, ptr: int, n: int, rowid: int) -> tuple[int, int]:
+    """-> (index of the first cell of the table leaf whose rowid is >= rowid, that
+    cell's offset when its rowid equals rowid, else -1): a binary search, the last
+    cell tried first (appends), with _leaf_rowid's varint reading written inline."""
+    lo = 0
+    hi = n
+    mid = n - 1
+    while lo < hi:
+        q = ptr + 2 * mid
+        off = (page[q] << 8) | page[q + 1]
+        p = off
+        if page[p] >= 0x80:
+            p += 1
+            if page[p] >= 0x80:
+                _, p = get_varint(page, off)
+                p -= 1
+        p += 1
+        b = page[p]
+        if b < 0x80:
+            r = b
+        else:
+            c = page[p + 1]
+            if c < 0x80:
+                r = ((b & 0x7F) << 7) | c
+            else:
+                d = page[p + 2]
+                r = ((b & 0x7F) << 14) | ((c & 0x7F) << 7) | d if d < 0x80 else (
+                    get_varint(page, p)[0])
+        if r < rowid:
+            lo = mid + 1
+        elif r == rowid:
+            return mid, off
+        else:
+            hi = mid
+        mid = (lo + hi) >> 1
+    return lo, -1
+
+
 def _interior_rowid(page: Page, off: int) -> int:
     b = page[off + 4]
     if b < 0x80:
@@ -488,7 +526,8 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
     nc = new_content if new_content < 65536 else 0
     w[hoff + 5] = nc >> 8
     w[hoff + 6] = nc & 0xFF
-    _free_cell_overflow(pager, old, typ)
+    if typ != LEAF_TABLE or old[0] >= 0x80:  # (a payload under 128 bytes is all local)
+        _free_cell_overflow(pager, old, typ)
     if cell is not None and _u32(pager.get_page(1), 52)[0]:
         _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
     return True
@@ -841,16 +880,8 @@ def _table_path(pager: Pager, root: int, rowid: int) -> tuple[Path, int, int, bo
         page, typ, n, ptr, right = _page_header(pager, pgno)
         lo, hi = 0, n
         if typ == LEAF_TABLE:
-            if n and _leaf_rowid(page, _cell_off(page, ptr, n - 1)) < rowid:
-                lo = n  # appending: past the last cell
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if _leaf_rowid(page, _cell_off(page, ptr, mid)) < rowid:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            exact = lo < n and _leaf_rowid(page, _cell_off(page, ptr, lo)) == rowid
-            return path, pgno, lo, exact, rightmost
+            lo, off = _leaf_search(page, ptr, n, rowid)
+            return path, pgno, lo, off >= 0, rightmost
         if typ != INTERIOR_TABLE:
             raise CorruptError()
         if n and _interior_rowid(page, _cell_off(page, ptr, n - 1)) < rowid:
@@ -917,22 +948,12 @@ def _table_find(pager: Pager, root: int, rowid: int) -> tuple[TablePos, bytes | 
     for _ in range(MAX_DEPTH):
         page, typ, n, ptr, right = _page_header(pager, pgno)
         if typ == LEAF_TABLE:
-            lo, hi = 0, n
-            if n and _leaf_rowid(page, _cell_off(page, ptr, n - 1)) < rowid:
-                lo = n
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if _leaf_rowid(page, _cell_off(page, ptr, mid)) < rowid:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < n:
-                off = _cell_off(page, ptr, lo)
-                if _leaf_rowid(page, off) == rowid:
-                    size, p = get_varint(page, off)
-                    _, p = get_varint(page, p)
-                    return ((path, pgno, lo, True, rightmost),
-                            _payload_at(pager, page, p, size, True))
+            lo, off = _leaf_search(page, ptr, n, rowid)
+            if off >= 0:
+                size, p = get_varint(page, off)
+                _, p = get_varint(page, p)
+                return ((path, pgno, lo, True, rightmost),
+                        _payload_at(pager, page, p, size, True))
             return (path, pgno, lo, False, rightmost), None
         if typ != INTERIOR_TABLE:
             raise CorruptError()
