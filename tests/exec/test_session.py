@@ -162,6 +162,7 @@ def test_errors_have_sqlite_messages(session: Session) -> None:
         ("SELECT a FROM t1, t1 AS u", "ambiguous column name: a"),
         ("CREATE TABLE t1(x)", "table t1 already exists"),
         ("SELECT count(*) FROM t1 WHERE count(*) > 1", "misuse of aggregate: count()"),
+        ("SELECT a FROM t1 WHERE count(*) > 1", "misuse of aggregate function count()"),
         ("SELECT nosuchfunc(1)", "no such function: nosuchfunc"),
         ("DROP TABLE nope", "no such table: nope"),
         ("SELECT a FROM t1 ORDER BY 5", "1st ORDER BY term out of range - should be between 1 and 1"),

@@ -788,7 +788,7 @@ class Compiler:
                 if s.agg_map is not None and e in s.agg_map:
                     return s.agg_map[e]
                 s = s.parent
-            raise errors.OperationalError(f"misuse of aggregate: {e.name}()")
+            raise errors.OperationalError(f"misuse of aggregate function {e.name}()")
         return self._call_function(e, sc)
 
     def _call_function(self, e: ast.FunctionCall, sc: Scope, tagged: bool = False) -> str:
@@ -1535,15 +1535,28 @@ class Compiler:
         for e, _, _ in cols:
             self.collect_aggs(e, aggs)
         if core.having is not None:
+            if not aggs and not core.group_by:
+                # Only the result columns and GROUP BY make a query an aggregate
+                # one (SF_Aggregate in resolve.c), not HAVING itself.
+                raise errors.OperationalError("HAVING clause on a non-aggregate query")
             self.collect_aggs(core.having, aggs)
+        order_aggs: list[ast.FunctionCall] = []
         for t in order:
-            self.collect_aggs(t.expr, aggs)
+            self.collect_aggs(t.expr, order_aggs)
+        if order_aggs and not aggs and not core.group_by:
+            # An aggregate only in ORDER BY does not make the query an aggregate
+            # one: SQLite fails when it codes the term (expr.c).
+            raise errors.OperationalError(f"misuse of aggregate: {order_aggs[0].name}()")
+        aggs += order_aggs
         for w in conjuncts(core.where):
             probe: list[ast.FunctionCall] = []
             self.collect_aggs(w, probe)
             if probe:
-                raise errors.OperationalError(f"misuse of aggregate: {probe[0].name}()").at(
-                    probe[0].pos)
+                # resolve.c refuses it in a non-aggregate query; in an aggregate one
+                # it fails later, when coded (expr.c), with the shorter message
+                what = "aggregate:" if aggs or core.group_by else "aggregate function"
+                raise errors.OperationalError(
+                    f"misuse of {what} {probe[0].name}()").at(probe[0].pos)
         for g in core.group_by:
             probe = []
             self.collect_aggs(g, probe)
