@@ -50,7 +50,7 @@ def run_oracle(name: str, workdir: Path) -> Result:
     assert SQLITE3 is not None
     text = (SCRIPTS / f"{name}.sql").read_bytes()
     prepare_dir(workdir)
-    proc = subprocess.run([SQLITE3, *script_args(text.decode())], input=text, cwd=workdir,
+    proc = subprocess.run([SQLITE3, *script_args(text.decode("utf-8", "surrogateescape"))], input=text, cwd=workdir,
                           capture_output=True, timeout=60)
     return Result(proc.stdout, proc.stderr, proc.returncode)
 

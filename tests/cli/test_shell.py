@@ -42,6 +42,13 @@ NAMES = harness.script_names()
 # fixed engine shows up as XPASS; delete the entry then.
 PYRITE_PENDING: dict[str, str] = {}
 
+# Scripts the shell can run only over pyrite's module: CPython's sqlite3 refuses
+# SQL text holding lone surrogates (the shell's surrogate-escaped input bytes).
+ORACLE_MODULE_CANNOT: dict[str, str] = {
+    "70_invalid_utf8": "CPython's sqlite3 module raises UnicodeEncodeError for SQL text that "
+                       "is not UTF-8; pyrite's shell passes the bytes on as sqlite3's CLI does",
+}
+
 
 @pytest.mark.parametrize("module", _modules())
 @pytest.mark.parametrize("name", NAMES)
@@ -49,6 +56,8 @@ def test_script_matches_sqlite3(name: str, module: Any, tmp_path: Path,
                                 request: pytest.FixtureRequest) -> None:
     if getattr(module, "__name__", "") == "pyrite" and name in PYRITE_PENDING:
         request.applymarker(pytest.mark.xfail(reason=PYRITE_PENDING[name], strict=True))
+    if getattr(module, "__name__", "") != "pyrite" and name in ORACLE_MODULE_CANNOT:
+        request.applymarker(pytest.mark.xfail(reason=ORACLE_MODULE_CANNOT[name], strict=True))
     got = harness.run_pyrite(name, tmp_path, module)
     want = harness.load_expected(name)
     assert got.stdout.decode("utf-8", "replace") == want.stdout.decode("utf-8", "replace")

@@ -303,6 +303,9 @@ class Connection:
         # Held while a statement steps: threads sharing this connection take turns.
         self._lock = threading.RLock()
         self._depth = 0  # cursor methods running (see Cursor.__del__)
+        # The shell reads its input with surrogate escapes: bytes that are not UTF-8
+        # reach the engine as they are, as sqlite3's CLI passes them on.
+        self._raw_sql = False
         self._orphans: list[_CachedStatement] = []  # statements of freed cursors
         from pyrite.api.uri import parse_target
 
@@ -348,7 +351,7 @@ class Connection:
         limit = self._session.get_limit(C.SQLITE_LIMIT_SQL_LENGTH)
         if len(sql) * 4 > limit and len(sql.encode("utf-8")) > limit:
             raise DataError("query string is too large")
-        if not sql.isascii():
+        if not sql.isascii() and not self._raw_sql:
             sql.encode("utf-8")
 
     def _prepare_at(self, sql: str, pos: int) -> tuple[Any, int]:

@@ -134,6 +134,11 @@ def _scan(sql: str, pos: int) -> Iterator[tuple[int, str]]:
             i = j
 
 
+def _shell_text(b: bytes) -> str:
+    """The shell's text_factory: TEXT that is not UTF-8 keeps its bytes."""
+    return b.decode("utf-8", "surrogateescape")
+
+
 def split_statements(sql: str, complete: Callable[[str], bool]) -> Iterator[Piece]:
     """Cut a buffer into statements the way sqlite3_prepare's tail pointer does."""
     pos = 0
@@ -338,6 +343,11 @@ class Shell:
         except self.module.Error as exc:
             self.error(f"Error: unable to open database \"{path}\": {exc}\n")
             return False
+        if hasattr(conn, "_raw_sql"):
+            # Bytes that are not UTF-8 pass through both ways, as in sqlite3's CLI:
+            # into SQL text (pyrite only) and out of TEXT values.
+            conn._raw_sql = True
+        conn.text_factory = _shell_text
         self.conn = conn
         self.filename = path
         return True
