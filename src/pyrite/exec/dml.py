@@ -472,6 +472,32 @@ class TableWriter:
 
     # ---- operations
 
+    def _upsert(self, hit: UpsertHit, vals: list[Any], oldk: Any) -> list[Any] | None:
+        """The ON CONFLICT clause `hit` names, run on the row in the way: its DO UPDATE
+        (BEFORE UPDATE triggers inside the handler, AFTER UPDATE ones here) or DO
+        NOTHING. -> the updated row, also left in `vals`; None when nothing was
+        written. oldk: the row's rowid (None WITHOUT ROWID)."""
+        _, handler, after = self.upserts[hit.clause]
+        if handler is None:
+            return None
+        old = self._read(hit.rowid)
+        assert old is not None
+        new: list[Any] | None = handler(list(old), oldk, list(vals))
+        if new is None:
+            return None
+        self._in_upsert = True
+        try:
+            if not self.update(oldk, old, new):
+                return None
+        finally:
+            self._in_upsert = False
+        vals[:] = new
+        self.upserted = True
+        if after is not None:
+            newk = int(new[self.ipk]) if oldk is not None and self.ipk is not None else oldk
+            after(old, oldk, new, newk)
+        return new
+
     def insert(self, vals: list[Any], rowid: Any = None) -> int | None:
         """insert(vals, rowid) -> the rowid written (or updated by UPSERT), None if skipped.
         `vals` is left holding the stored values (affinity applied, rowid alias set)."""
@@ -481,27 +507,10 @@ class TableWriter:
         except IgnoreRow:
             return None
         except UpsertHit as hit:
-            handler = self.upserts[hit.clause][1]
-            if handler is None:
-                return None
-            old = self._read(hit.rowid)
-            assert old is not None
-            new = handler(list(old), hit.rowid, list(vals))
+            new = self._upsert(hit, vals, hit.rowid)
             if new is None:
                 return None
-            self._in_upsert = True
-            try:
-                if not self.update(hit.rowid, old, new):
-                    return None
-            finally:
-                self._in_upsert = False
-            vals[:] = new
-            key = int(new[self.ipk]) if self.ipk is not None else hit.rowid
-            self.upserted = True
-            after = self.upserts[hit.clause][2]
-            if after is not None:
-                after(old, hit.rowid, new, key)
-            return key
+            return int(new[self.ipk]) if self.ipk is not None else hit.rowid
         for v in victims:
             old = self._read(v)
             if old is not None:
@@ -834,26 +843,8 @@ class WrTableWriter(TableWriter):
         except IgnoreRow:
             return None
         except UpsertHit as hit:
-            handler = self.upserts[hit.clause][1]
-            if handler is None:
-                return None
-            old = self._read(hit.rowid)
-            assert old is not None
-            new = handler(list(old), None, list(vals))
-            if new is None:
-                return None
-            self._in_upsert = True
-            try:
-                if not self.update(None, old, new):
-                    return None
-            finally:
-                self._in_upsert = False
-            vals[:] = new
-            self.upserted = True
-            after = self.upserts[hit.clause][2]
-            if after is not None:
-                after(old, None, new, None)
-            return self.pk_of(new)
+            new = self._upsert(hit, vals, None)
+            return None if new is None else self.pk_of(new)
         for v in victims:
             old = self._read(v)
             if old is not None:
