@@ -180,7 +180,7 @@ class Database:
 
     def enter_read(self, view: PagerView, timeout: float) -> None:
         """NONE -> SHARED for `view`: waits while another view holds PENDING/EXCLUSIVE."""
-        with self.cond:
+        with self.lock:  # (the lock of self.cond)
             if view in self.readers:
                 return
             if self.pending is not None or self.exclusive is not None:
@@ -193,18 +193,20 @@ class Database:
                 pager.busy_timeout = timeout
                 pager.begin_read()
             self.readers.add(view)
-            view.overlay = None
+            if view.overlay is not None:
+                view.overlay = None
             view.sync()
             if view.hidden or self.writer is not None:
                 view.route()
 
     def leave_read(self, view: PagerView) -> None:
         """SHARED -> NONE (a write transaction still open is rolled back)."""
-        with self.cond:
+        with self.lock:  # (the lock of self.cond)
             if self.writer is view:
                 self.rollback(view)
             self.readers.discard(view)
-            view.overlay = None
+            if view.overlay is not None:
+                view.overlay = None
             if view.hidden:
                 view.route()
             if self.pending is view:
@@ -219,7 +221,7 @@ class Database:
         on each other's SHARED); one already reading gets BusyError at once. A WAL
         reader whose snapshot is older than the last commit cannot write at all
         (SQLITE_BUSY_SNAPSHOT: it would overwrite newer data)."""
-        with self.cond:
+        with self.lock:  # (the lock of self.cond)
             if self.writer is view:
                 return
             if view in self.readers:
@@ -249,7 +251,7 @@ class Database:
         """Commit `view`'s write transaction; it keeps SHARED. In rollback-journal mode
         wait for the other readers first (D3); in WAL mode hand them the originals (D4).
         BusyError leaves the transaction open (and PENDING held), as SQLite does."""
-        with self.cond:
+        with self.lock:  # (the lock of self.cond)
             if self.writer is not view:
                 return
             pager = self.pager
@@ -274,7 +276,7 @@ class Database:
 
     def rollback(self, view: PagerView) -> None:
         """Drop `view`'s write transaction; it keeps SHARED."""
-        with self.cond:
+        with self.lock:  # (the lock of self.cond)
             if self.writer is not view:
                 return
             try:
@@ -324,7 +326,8 @@ class PagerView:
 
     __slots__ = ("db", "real", "get_page", "hidden", "overlay", "overlay_count", "_bias",
                  "busy_timeout", "page_size", "usable_size", "codec", "watch", "ticks",
-                 "_base")
+                 "_base", "write_page", "new_page", "savepoint_begin", "savepoint_release",
+                 "spill_if_needed")
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -343,15 +346,25 @@ class PagerView:
         self.watch: Callable[[], None] | None = None
         self.ticks = 0
         self._base: Callable[[int], Page] = self.real.get_page
+        # The Pager's own methods a writing statement calls per row: bound once here
+        # rather than found through __getattr__ on every call.
+        real = self.real
+        self.write_page = real.write_page
+        self.new_page = real.new_page
+        self.savepoint_begin = real.savepoint_begin
+        self.savepoint_release = real.savepoint_release
+        self.spill_if_needed = real.spill_if_needed
         self.sync()
 
     def sync(self) -> None:
         """Copy the page geometry and text encoding, which the Pager sets when it reads
         the header (at the first reader's begin_read) or set_page_size() changes."""
         real = self.real
-        self.page_size = real.page_size
-        self.usable_size = real.usable_size
-        self.codec = real.codec
+        if self.page_size != real.page_size or self.usable_size != real.usable_size \
+                or self.codec != real.codec:
+            self.page_size = real.page_size
+            self.usable_size = real.usable_size
+            self.codec = real.codec
 
     def route(self) -> None:
         """Pick the page source for the current lock table (see class docstring)."""
@@ -474,7 +487,10 @@ class PagerView:
         return getattr(self.real, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in PagerView.__slots__:
+        if name in _VIEW_SLOTS:
             object.__setattr__(self, name, value)
         else:
             setattr(self.real, name, value)
+
+
+_VIEW_SLOTS = frozenset(PagerView.__slots__)

@@ -230,13 +230,14 @@ def _wrap_collation(func: Callable[[str, str], Any]) -> Callable[[str, str], int
 class _CachedStatement:
     """An engine Statement with the module's bookkeeping (CPython's pysqlite_Statement)."""
 
-    __slots__ = ("stmt", "sql", "is_dml", "in_use")
+    __slots__ = ("stmt", "sql", "is_dml", "in_use", "desc")
 
     def __init__(self, stmt: Any, sql: str) -> None:
         self.stmt = stmt
         self.sql = sql
         self.is_dml = stmt is not None and is_dml(sql)
         self.in_use = False
+        self.desc: tuple[Any, Any] | None = None  # Cursor._description's (key, description)
 
 
 class Statement:
@@ -341,8 +342,11 @@ class Connection:
             raise ProgrammingError("Base Connection.__init__ not called.")
 
     def _check(self) -> None:
-        self._check_open()
-        self._check_thread()
+        d = self.__dict__
+        if d.get("_closed") is not False or not d.get("_initialized") or (
+                self._check_same_thread and threading.get_ident() != self._thread_ident):
+            self._check_open()
+            self._check_thread()
 
     # -- statements -----------------------------------------------------------------
 

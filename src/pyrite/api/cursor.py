@@ -14,9 +14,9 @@ would have returned the preceding row.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from threading import get_ident
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pyrite.api import adapters as _adapters
@@ -31,6 +31,7 @@ __all__ = ["Cursor", "is_dml", "sql_tail_is_empty"]
 PARSE_DECLTYPES = 1
 PARSE_COLNAMES = 2
 
+_BATCH = 256  # rows stepped per acquisition of the engine's lock by fetchall/fetchmany
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 
@@ -235,7 +236,6 @@ def bind_parameters(
 
 # -- the cursor -------------------------------------------------------------------
 
-_NO_LOCK = contextlib.nullcontext()
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -245,11 +245,13 @@ def serialized(method: _F) -> _F:
 
     @functools.wraps(method)
     def locked(self: Any, *args: Any, **kwargs: Any) -> Any:
-        con: Any = getattr(self, "_connection", None)
-        with getattr(con, "_lock", _NO_LOCK):
-            orphans = getattr(con, "_orphans", None)
-            if orphans is None:
-                return method(self, *args, **kwargs)
+        try:
+            con: Any = self._connection
+            lock = con._lock
+            orphans = con._orphans
+        except AttributeError:  # __init__ not called: the method raises the error
+            return method(self, *args, **kwargs)
+        with lock:
             con._depth += 1
             try:
                 while orphans:  # statements of cursors freed while this one ran
@@ -278,9 +280,9 @@ class Cursor:
     row_factory: Callable[[Any, tuple[Any, ...]], Any] | None
 
     def __init__(self, connection: Connection, /) -> None:
-        if getattr(self, "_locked", False):
+        if self.__dict__.get("_locked"):
             raise ProgrammingError("Recursive use of cursors not allowed.")
-        if not issubclass(type(connection), _connection_class()):
+        if not issubclass(type(connection), _CONNECTION[0] if _CONNECTION else _connection_class()):
             raise TypeError(
                 "Cursor() argument 1 must be sqlite3.Connection, "
                 f"not {arg_type_name(connection)}"
@@ -301,11 +303,15 @@ class Cursor:
     # -- checks -------------------------------------------------------------------
 
     def _check(self) -> Connection:
-        if not getattr(self, "_initialized", False):
+        if not self.__dict__.get("_initialized"):
             raise ProgrammingError("Base Cursor.__init__ not called.")
         con = self._connection
-        con._check_thread()
-        con._check_open()
+        d = con.__dict__
+        if d.get("_closed") is not False or not d.get("_initialized"):
+            con._check_thread()
+            con._check_open()
+        elif con._check_same_thread and get_ident() != con._thread_ident:
+            con._check_thread()
         if self._closed:
             raise ProgrammingError("Cannot operate on a closed cursor.")
         if self._locked:
@@ -332,22 +338,24 @@ class Cursor:
         con = self._check()
         self._locked = True
         try:
-            self._reset_statement()
+            if self._stmt is not None:
+                self._reset_statement()
+            self._next_row = None
             self.description = None
             st = con._statement(sql)
-            if multiple and st.stmt is not None and st.stmt.readonly:
+            stmt = st.stmt
+            is_dml = st.is_dml
+            if multiple and stmt is not None and stmt.readonly:
                 raise ProgrammingError("executemany() can only execute DML statements.")
-            if st.is_dml and con._begin_statement is not None and con._session.autocommit:
+            session = con._session
+            if is_dml and con._begin_statement is not None and session.autocommit:
                 con._begin()
-            self.rowcount = 0 if st.is_dml else -1
+            self.rowcount = 0 if is_dml else -1
             self._stmt = st
             self._converters = None
-            session = con._session
-            stmt = st.stmt
             if stmt is not None:
                 count = stmt.param_count
-                names = tuple(stmt.param_names)
-                is_dml = st.is_dml
+                names = stmt.param_names
                 for params in param_sets:
                     stmt.reset()
                     values = bind_parameters(count, names, params)
@@ -356,10 +364,10 @@ class Cursor:
                     if con._trace is not None:
                         con._trace_statement(sql, stmt, values)
                     row = stmt.step()
-                    if self.description is None and stmt.column_names:
-                        self.description = self._build_description(stmt.column_names)
+                    if self.description is None:
+                        self.description = self._description(st)
                     if self._converters is None:
-                        self._converters = self._build_converters()
+                        self._converters = self._build_converters() if con._detect_types else []
                     if row is None:
                         if is_dml:
                             self.rowcount += session.changes
@@ -371,7 +379,7 @@ class Cursor:
             else:
                 for _ in param_sets:
                     pass
-            if st.stmt is None or self._next_row is None:
+            if stmt is None or self._next_row is None:
                 self._reset_statement()
             if not multiple:
                 self.lastrowid = session.last_insert_rowid
@@ -431,6 +439,19 @@ class Cursor:
         return self
 
     # -- fetching -----------------------------------------------------------------
+
+    def _description(self, st: Any) -> tuple[tuple[Any, ...], ...] | None:
+        """The statement's description (None when it returns no columns), kept on the
+        cached statement for its program and PARSE_COLNAMES setting."""
+        stmt = st.stmt
+        key = (stmt.program, self._connection._detect_types & PARSE_COLNAMES)
+        kept = st.desc
+        if kept is not None and kept[0] == key:
+            return kept[1]  # type: ignore[no-any-return]
+        names = stmt.column_names
+        desc = self._build_description(names) if names else None
+        st.desc = (key, desc)
+        return desc
 
     def _build_description(self, names: list[str]) -> tuple[tuple[Any, ...], ...]:
         colnames = self._connection._detect_types & PARSE_COLNAMES
@@ -533,7 +554,7 @@ class Cursor:
         finally:
             self._locked = False
         try:
-            nxt = con._step(st.stmt)
+            nxt = st.stmt.step()
         except BaseException:
             self._reset_statement()
             raise
@@ -556,6 +577,8 @@ class Cursor:
         """fetchmany(size=cursor.arraysize) -> up to size rows."""
         if size is None:
             size = self.arraysize
+        if size > 0 and self.row_factory is None and type(self)._fetch_one is Cursor._fetch_one:
+            return self._fetch_rows(size)
         rows: list[Any] = []
         for _ in range(size):
             row = self._fetch_one()
@@ -566,12 +589,58 @@ class Cursor:
 
     def fetchall(self) -> list[Any]:
         """fetchall() -> every remaining row."""
+        if self.row_factory is None and type(self)._fetch_one is Cursor._fetch_one:
+            return self._fetch_rows(-1)
         rows: list[Any] = []
         while True:
             row = self._fetch_one()
             if row is None:
                 return rows
             rows.append(row)
+
+    @serialized
+    def _fetch_rows(self, size: int) -> list[Any]:
+        """Up to `size` rows (all when negative) with no row factory: what as many
+        _fetch_one() calls return, the statement stepped in batches."""
+        con = self._check()
+        rows: list[Any] = []
+        while size < 0 or len(rows) < size:
+            row = self._next_row
+            if row is None:
+                break
+            st = self._stmt
+            want = _BATCH if size < 0 else min(_BATCH, size - len(rows))
+            try:
+                more = st.stmt.step_many(want)
+            except BaseException:
+                self._reset_statement()
+                raise
+            batch = [row, *more]
+            ended = len(more) < want
+            if not ended:
+                self._next_row = batch.pop()
+            try:
+                rows.extend(self._convert_batch(con, batch))
+            finally:
+                if ended:  # the statement is done (after the conversion, which may
+                    if st.is_dml:  # name its columns in an error)
+                        self.rowcount = con._session.changes
+                    self._reset_statement()
+        return rows
+
+    def _convert_batch(self, con: Connection, batch: list[tuple[Any, ...]]) -> list[Any]:
+        """_convert() of each row; rows of plain values come back as they are."""
+        if self._converters or con.text_factory is not str:
+            self._locked = True
+            try:
+                return [self._convert(r) for r in batch]
+            finally:
+                self._locked = False
+        for r in batch:
+            for v in r:
+                if type(v) is str and not v.isascii():
+                    return [self._convert(r) for r in batch]  # text to check
+        return batch
 
     def __iter__(self) -> Cursor:
         return self

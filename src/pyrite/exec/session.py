@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from pyrite import constants as C
 from pyrite import errors
@@ -273,6 +273,7 @@ class Statement:
         self._sp: int | None = None
         self._fk_saved: tuple[int, int] | None = None  # deferred FK counts at start
         self._pending: list[Row] | None = None
+        self._ctx: RunCtx | None = None
         st = parsed.statement
         if isinstance(st, ast.Explain):
             st = st.statement
@@ -337,63 +338,99 @@ class Statement:
         if self.state is StmtState.DONE:
             return None
         with self.session.database.lock:
-            return self._step()
+            s = self.session
+            if s._interrupted:
+                s._interrupted = False
+                if self.state is StmtState.RUNNING:
+                    self._finish(False, None)
+                raise errors.InterruptError()
+            if self.state is StmtState.READY:
+                if s.progress is not None:
+                    try:
+                        stop = s.progress()
+                    except Exception:
+                        stop = 1
+                    if stop:
+                        raise errors.InterruptError()
+                self._start()
+            it = self._it
+            assert it is not None
+            try:
+                row = next(it, _DONE)
+            except (errors.Error, RecursionError, MemoryError, OverflowError) as e:
+                self._fail(e)
+            if row is _DONE:
+                self._finish(True, None)
+                return None
+            return row
 
-    def _step(self) -> Row | None:
-        s = self.session
-        if s._interrupted:
-            s._interrupted = False
-            if self.state is StmtState.RUNNING:
-                self._finish(False, None)
-            raise errors.InterruptError()
-        if self.state is StmtState.READY:
-            if s.progress is not None:
-                try:
-                    stop = s.progress()
-                except Exception:
-                    stop = 1
-                if stop:
+    def step_many(self, n: int) -> list[Row]:
+        """Up to n rows, fewer only when the statement ends: what n calls of step()
+        return, under one acquisition of the lock. An error raises as step() would
+        (the rows of this call before it are dropped, as fetchall/fetchmany drop them)."""
+        out: list[Row] = []
+        if self.state is not StmtState.RUNNING:
+            while len(out) < n:
+                row = self.step()
+                if row is None:
+                    break
+                out.append(row)
+            return out
+        with self.session.database.lock:
+            s = self.session
+            it = self._it
+            assert it is not None
+            append = out.append
+            for _ in range(n):
+                if s._interrupted:
+                    s._interrupted = False
+                    self._finish(False, None)
                     raise errors.InterruptError()
-            self._start()
-        it = self._it
-        assert it is not None
-        try:
-            row = next(it, _DONE)
-        except errors.Error as e:
+                try:
+                    row = next(it, _DONE)
+                except (errors.Error, RecursionError, MemoryError, OverflowError) as e:
+                    self._fail(e)
+                if row is _DONE:
+                    self._finish(True, None)
+                    break
+                append(row)
+        return out
+
+    def _fail(self, e: BaseException) -> NoReturn:
+        """The statement stopped on an error from its program: end it, raise the
+        error the module shows."""
+        if isinstance(e, errors.Error):
             self._finish(False, e)
             raise _public(e) from None
-        except RecursionError:
+        if isinstance(e, RecursionError):
             err = errors.OperationalError("parser stack overflow")
             self._finish(False, err)
             raise err from None
-        except MemoryError as e:
+        if isinstance(e, MemoryError):
             # CPython's module turns SQLITE_NOMEM into MemoryError too: let it through.
             self._finish(False, errors.OperationalError("out of memory"))
             raise e from None
-        except OverflowError as e:
-            err2 = errors.OperationalError(str(e) or "out of memory")
-            self._finish(False, err2)
-            raise err2 from None
-        if row is _DONE:
-            self._finish(True, None)
-            return None
-        return row
+        err2 = errors.OperationalError(str(e) or "out of memory")  # OverflowError
+        self._finish(False, err2)
+        raise err2 from None
 
     def _start(self) -> None:
         s = self.session
         prog = self.program
-        control = prog.kind in _CONTROL
-        if prog.generation != s.catalog.generation and not control:
-            s.check_schema()
+        if prog.kind in _CONTROL:
+            self._sp = None
+        else:
             if prog.generation != s.catalog.generation:
-                self.program = prog = s.compile(self.parsed, self.sql)
-        self._sp = None if control else s.stmt_begin(prog)
-        if prog.generation != s.catalog.generation and not control:
-            try:
-                self.program = prog = s.compile(self.parsed, self.sql)
-            except errors.Error as e:
-                self._finish(False, e)
-                raise
+                s.check_schema()
+                if prog.generation != s.catalog.generation:
+                    self.program = prog = s.compile(self.parsed, self.sql)
+            self._sp = s.stmt_begin(prog)
+            if prog.generation != s.catalog.generation:
+                try:
+                    self.program = prog = s.compile(self.parsed, self.sql)
+                except errors.Error as e:
+                    self._finish(False, e)
+                    raise
         self.state = StmtState.RUNNING
         ctx = RunCtx(s)
         self._ctx = ctx
@@ -435,10 +472,10 @@ class Statement:
                 # its own changes are not counted (those of FK actions are, as SQLite
                 # counts trigger programs' rows)
                 s.fk_def, s.fk_defimm = saved
-                ctx0 = getattr(self, "_ctx", None)
+                ctx0 = self._ctx
                 if ctx0 is not None:
                     ctx0.changes = 0
-        ctx = getattr(self, "_ctx", None)
+        ctx = self._ctx
         if self.is_dml and ctx is not None:
             s.changes = ctx.changes
             s.total_changes += ctx.changes
@@ -451,7 +488,7 @@ class Statement:
                 pass
         if self.program.kind not in _CONTROL:
             s.stmt_end(self._sp, ok, err, self.program)
-        if s.progress is None and getattr(s.pager, "watch", None) is not None:
+        if s.progress is None and s.pager.watch is not None:
             s._rewatch()  # interrupt() watched page fetches for this statement only
 
     def reset(self) -> None:
@@ -502,6 +539,8 @@ class Session:
         self.last_insert_rowid = 0
         self._explicit = False
         self._active = 0
+        self._cookie_gen = -1  # pager generation at which _cookie_seen was read
+        self._cookie_seen = 0
         self._savepoints: list[tuple[str, int]] = []  # (name, pager savepoint number)
         self._cache: dict[tuple[str, int], tuple[ast.Parsed, int, Program]] = {}
         self.writer_static: dict[int, Any] = {}  # exec/dml.py: per-table writer set-up
@@ -802,24 +841,31 @@ class Session:
 
     def stmt_begin(self, prog: Program) -> int | None:
         p = self.pager
-        kind = prog.kind
-        if kind in _CONTROL:
+        if prog.kind in _CONTROL:
             return None
-        if not prog.readonly and self.pragma_store.get("query_only"):
+        readonly = prog.readonly
+        if not readonly and self.pragma_store.get("query_only"):
             raise errors.ReadOnlyError()  # PRAGMA query_only
-        opened = not p.in_read
+        opened = p not in p.db.readers
         if opened:
-            if prog.readonly:
+            if readonly:
                 p.begin_read()
             else:
                 p.begin_write()  # waits for another writer only when holding nothing
         try:
-            cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+            # The schema cookie, read again only when a page changed since it was
+            # last read (the pager's generation moves with every page change).
+            gen = p.gen
+            if gen == self._cookie_gen:
+                cookie = self._cookie_seen
+            else:
+                cookie = p.header_get("schema_cookie") if p.page_count > 0 else 0
+                self._cookie_gen, self._cookie_seen = gen, cookie
             if cookie != self.catalog.cookie:
                 self.reload_schema()
             sp = None
-            if not prog.readonly:
-                if not p.in_write:
+            if not readonly:
+                if p.db.writer is not p:
                     self._begin_write(p)
                 sp = p.savepoint_begin()
         except BaseException:
@@ -859,9 +905,10 @@ class Session:
         # writing statements; writes here run to their end at their first step).
         # The read lock stays until the last reader ends.
         if not self._explicit and (self._active == 0 or sp is not None):
-            self._temp_end(ok)
+            if self._temp_pager is not None:
+                self._temp_end(ok)
             try:
-                if p.in_write:
+                if p.db.writer is p:
                     p.commit()
             except BaseException:
                 if p.in_write:

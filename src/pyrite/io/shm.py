@@ -68,10 +68,20 @@ class ShmFile:
     def lock(self, slot: int, n: int, exclusive: bool) -> bool:
         """Lock slots slot..slot+n-1 shared or exclusive; False if another process holds
         a conflicting lock (never waits)."""
-        return self._try(fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, SHM_LOCK_BASE + slot, n)
+        try:
+            fcntl.lockf(self.fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB,
+                        n, SHM_LOCK_BASE + slot, os.SEEK_SET)
+            return True
+        except OSError as exc:
+            if exc.errno in _BUSY_ERRNOS:
+                return False
+            raise DiskIOError() from exc
 
     def unlock(self, slot: int, n: int) -> None:
-        self._lk(fcntl.LOCK_UN, SHM_LOCK_BASE + slot, n)
+        try:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN, n, SHM_LOCK_BASE + slot, os.SEEK_SET)
+        except OSError as exc:
+            raise DiskIOError() from exc
 
     def region(self, i: int) -> mmap.mmap:
         """Region i (32 KiB), mapped shared; the file grows (zero-filled) to hold it."""

@@ -38,6 +38,7 @@ Invariants:
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import sys
@@ -99,6 +100,20 @@ def _locate(frame: int) -> tuple[int, int, int]:
     return seg, NPAGE_ONE + (seg - 1) * NPAGE, 0
 
 
+def _free_slot(m: mmap.mmap, key: int) -> int:
+    """The first empty hash slot at or after `key`, wrapping round (SQLite's linear
+    probing). Every frame of one page lands on the same key, so a page committed
+    again and again makes long runs: searched for a zero slot at C speed."""
+    start = HASH_OFF + 2 * key
+    for lo, hi in ((start, HASH_OFF + 2 * NSLOT), (HASH_OFF, start)):
+        at = m.find(b"\0\0", lo, hi)
+        while at >= 0:
+            if not (at - HASH_OFF) & 1:
+                return (at - HASH_OFF) >> 1
+            at = m.find(b"\0\0", at + 1, hi)  # straddles two slots: look on
+    raise CorruptError()
+
+
 class WalIndex:
     """The -shm file of one WAL database, and this process's place in its protocol."""
 
@@ -106,6 +121,7 @@ class WalIndex:
         self.shm = shm
         self.page_size = page_size
         self.read_lock = -1
+        self._last_slot = 0  # the read slot of the last snapshot (0: none or slot 0)
         self.hdr: WalHeader | None = None
         self.busy_timeout = 0.0
 
@@ -174,13 +190,7 @@ class WalIndex:
                     _U16.pack_into(m, HASH_OFF + 2 * k, 0)
             m[base + 4 * limit:HASH_OFF] = bytes(HASH_OFF - base - 4 * limit)
         _U32.pack_into(m, base + 4 * (idx - 1), pgno)
-        key = (pgno * 383) & (NSLOT - 1)
-        for _ in range(NSLOT):
-            if not _U16.unpack_from(m, HASH_OFF + 2 * key)[0]:
-                _U16.pack_into(m, HASH_OFF + 2 * key, idx)
-                return
-            key = (key + 1) & (NSLOT - 1)
-        raise CorruptError()
+        _U16.pack_into(m, HASH_OFF + 2 * _free_slot(m, (pgno * 383) & (NSLOT - 1)), idx)
 
     # -- waiting ----------------------------------------------------------------
     def _wait(self, slot: int, n: int, exclusive: bool) -> None:
@@ -260,6 +270,9 @@ class WalIndex:
     def begin_read(self, wal: File | None) -> WalHeader:
         """Take a read snapshot: a whole header and a read lock that pins it."""
         assert self.read_lock < 0
+        h0 = self.hdr
+        if h0 is not None and self._retake(h0):
+            return h0
         deadline = time.monotonic() + max(self.busy_timeout, 1.0)
         tries = 0
         recovered = False
@@ -310,9 +323,35 @@ class WalIndex:
                 continue
             # The mark (<= mxFrame) keeps checkpoints from copying newer frames into
             # the database and the WAL from restarting under this snapshot (W2).
-            self.read_lock = best
+            self.read_lock = self._last_slot = best
             self.hdr = h
             return h
+
+    def _retake(self, h: WalHeader) -> bool:
+        """The fast path of begin_read: nothing was committed or checkpointed since
+        snapshot `h` was taken, so its read slot (0 when the WAL is all backfilled, else
+        the slot whose mark is still h's mxFrame) pins the same snapshot again. The same
+        checks as the general path, in the same order: lock, then header and mark
+        unchanged; False leaves no lock and lets the general path decide."""
+        m = self.shm.region(0)
+        raw = h.raw
+        if m[0:48] != raw or m[48:96] != raw:
+            return False
+        mx = h.mx_frame
+        if _U32.unpack_from(m, _BACKFILL)[0] == mx:
+            slot = 0
+        else:
+            slot = self._last_slot
+            if slot <= 0 or _U32.unpack_from(m, _READMARK + 4 * slot)[0] != mx:
+                return False
+        if not self.shm.lock(READ0 + slot, 1, False):
+            return False
+        if m[0:48] != raw or m[48:96] != raw or (
+                slot and _U32.unpack_from(m, _READMARK + 4 * slot)[0] != mx):
+            self.shm.unlock(READ0 + slot, 1)
+            return False
+        self.read_lock = slot
+        return True
 
     def end_read(self) -> None:
         if self.read_lock >= 0:
