@@ -327,7 +327,7 @@ class PagerView:
     __slots__ = ("db", "real", "get_page", "hidden", "overlay", "overlay_count", "_bias",
                  "busy_timeout", "page_size", "usable_size", "codec", "watch", "ticks",
                  "_base", "write_page", "new_page", "savepoint_begin", "savepoint_release",
-                 "spill_if_needed")
+                 "spill_if_needed", "own_commits", "dv_base")
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -354,6 +354,8 @@ class PagerView:
         self.savepoint_begin = real.savepoint_begin
         self.savepoint_release = real.savepoint_release
         self.spill_if_needed = real.spill_if_needed
+        self.own_commits = 0  # this connection's commits (PRAGMA data_version ignores them)
+        self.dv_base = real.data_changes
         self.sync()
 
     def sync(self) -> None:
@@ -427,7 +429,14 @@ class PagerView:
         self.db.enter_write(self, self.busy_timeout)
 
     def commit(self) -> None:
+        before = self.real.data_changes
         self.db.commit(self, self.busy_timeout)
+        self.own_commits += self.real.data_changes - before
+
+    def data_version(self) -> int:
+        """PRAGMA data_version: moves when another connection (of this process or
+        another) committed since this one opened, never for this one's own commits."""
+        return 1 + self.real.data_changes - self.dv_base - self.own_commits
 
     def rollback(self) -> None:
         self.db.rollback(self)

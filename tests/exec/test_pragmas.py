@@ -291,8 +291,6 @@ def test_query_only_refuses_writes() -> None:
           "INSERT INTO p VALUES (1, 'a', 2)", "SELECT * FROM p"])
 
 
-@pytest.mark.xfail(strict=True, reason="data_version stays 1: pyrite does not yet count the "
-                   "commits of other connections")
 def test_data_version_other_connection(tmp_path: Path) -> None:
     def run(mod: Any, path: str) -> list[Any]:
         a = mod.connect(path, isolation_level=None)

@@ -168,7 +168,8 @@ def test_wal_autocheckpoint_and_leaving_wal(tmp_path: Path) -> None:
     root = create_table(p, "t")
     p.commit()
     before = PROBES.get("wal_checkpoint", 0)
-    for i in range(1, 600):
+    n = 1100  # one frame per commit (page 1 is not rewritten): past the 1000-frame mark
+    for i in range(1, n):
         p.begin_write()
         TableCursor(p, root).insert(i, rec.encode([i]))
         p.commit()
@@ -177,11 +178,11 @@ def test_wal_autocheckpoint_and_leaving_wal(tmp_path: Path) -> None:
     assert p.journal_mode == "delete"
     assert not os.path.exists(str(path) + "-wal")
     p.begin_write()
-    TableCursor(p, root).insert(600, rec.encode([600]))
+    TableCursor(p, root).insert(n, rec.encode([n]))
     p.commit()
     p.close()
     con = sqlite3.connect(path)
     assert con.execute("pragma journal_mode").fetchone() == ("delete",)
-    assert con.execute("select count(*), sum(a) from t").fetchone() == (600, 600 * 601 // 2)
+    assert con.execute("select count(*), sum(a) from t").fetchone() == (n, n * (n + 1) // 2)
     assert con.execute("pragma integrity_check").fetchone() == ("ok",)
     con.close()

@@ -1459,7 +1459,7 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
             v -= 2**32
         return [(v,)]
     if name == "data_version":
-        return [(1,)]
+        return [(p.data_version(),)]
     if name == "journal_mode":
         if val is not None:
             mode = str(val).lower()

@@ -1870,11 +1870,32 @@ _PRIMARY: dict[str, _PrimaryHandler] = {
 # --------------------------------------------------------------------------- public API
 
 
+# Statements parsed before, by (text, start): the tree is immutable and depends only
+# on the text, so connections share it (a new connection's schema and first
+# statements are not parsed again). Short texts only; emptied when full.
+_PARSED: dict[tuple[str, int], tuple[A.Parsed | None, int]] = {}
+_PARSED_MAX = 512
+_PARSED_TEXT = 4000
+
+
 def parse_one(text: str, start: int = 0) -> tuple[A.Parsed | None, int]:
     """parse_one(text, start) -> (the next statement, the offset after its ';').
 
     Empty statements (lone ';') are skipped; (None, len(text)) when only white
     space and comments remain. Raises SqlSyntaxError with SQLite's message."""
+    if len(text) > _PARSED_TEXT:
+        return _parse_one(text, start)
+    key = (text, start)
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = _parse_one(text, start)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = hit
+    return hit
+
+
+def _parse_one(text: str, start: int) -> tuple[A.Parsed | None, int]:
     while True:
         p = _Parser(text, start)
         tag = p.tags[0]

@@ -164,6 +164,9 @@ class Pager:
         self.synchronous = 2  # 0 OFF, 1 NORMAL, 2 FULL
         self.codec = "utf-8"  # Python codec of the text encoding; set from the header
         self.gen = 0  # bumped on every page change; cursors re-seek when it moved
+        # Commits seen: by any connection of this process, or found made by another
+        # process when a read transaction starts (PRAGMA data_version, PagerView).
+        self.data_changes = 0
         self._cache: dict[int, Page] = {}
         self._dirty: set[int] = set()
         self._orig: dict[int, bytes] = {}
@@ -407,6 +410,8 @@ class Pager:
             self._open_wal()
         sig = hdr[24:40]
         if sig != self._sig or page_size != self.page_size:
+            if self._sig is not None:
+                self.data_changes += 1  # another process committed
             self._drop_cache()
         self._sig = sig
         self.codec = _CODECS.get(_u32(hdr, 56)[0], "utf-8")
@@ -630,14 +635,20 @@ class Pager:
             return
         for hook in self.commit_hooks:
             hook(self)
-        page1 = self.write_page(1)
-        cc = (_u32(page1, 24)[0] + 1) & 0xFFFFFFFF
-        _U32.pack_into(page1, 24, cc)
-        _U32.pack_into(page1, 28, self.page_count)
-        _U32.pack_into(page1, 92, cc)
-        _U32.pack_into(page1, 96, SQLITE_VERSION_NUMBER)
+        # The change counter, size and version-valid-for of page 1 move with every
+        # rollback-mode commit; in WAL mode only when page 1 is written anyway (the
+        # schema, the freelist or the size changed), as SQLite's pagerWalFrames: a
+        # commit that touched one leaf writes one frame.
+        if not self._is_wal or 1 in self._dirty or self.page_count != self._orig_count:
+            page1 = self.write_page(1)
+            cc = (_u32(page1, 24)[0] + 1) & 0xFFFFFFFF
+            _U32.pack_into(page1, 24, cc)
+            _U32.pack_into(page1, 28, self.page_count)
+            _U32.pack_into(page1, 92, cc)
+            _U32.pack_into(page1, 96, SQLITE_VERSION_NUMBER)
         if self._is_wal:
             self._commit_wal()
+            self.data_changes += 1
             return
         self._lock(LockLevel.EXCLUSIVE)
         mode = self._mode
@@ -679,6 +690,7 @@ class Pager:
         self._sig = bytes(cache[1][24:40])
         self._db_pages = self.page_count
         self._end_write()
+        self.data_changes += 1
 
     def _commit_wal(self) -> None:
         """Append the dirty pages to the WAL as frames, the last one a commit frame; sync."""
@@ -936,6 +948,8 @@ class Pager:
         old = self._wal_hdr
         ps = self.page_size
         cache = self._cache
+        if old is not None and old is not h:
+            self.data_changes += 1  # another process committed (ours move _wal_hdr)
         if old is None or old.salt != h.salt or h.mx_frame < self._map_mx:
             if old is not None:
                 _probe("wal_shared_reset")
