@@ -433,6 +433,25 @@ class PagerView:
         self.db.commit(self, self.busy_timeout)
         self.own_commits += self.real.data_changes - before
 
+    def wal_checkpoint(self, mode: str) -> tuple[int, int, int]:
+        """PRAGMA wal_checkpoint(mode) for this connection -> (busy, log, checkpointed).
+        The checkpoint lets go of this process's WAL read lock while it copies, so
+        while another connection of this process reads or writes it only reports
+        (busy for every mode but PASSIVE): their snapshots are kept in this
+        process's memory, not in read marks a checkpoint could respect."""
+        db = self.db
+        real = self.real
+        if db.writer is self:
+            raise OperationalError("database table is locked")
+        with db.lock:
+            if real.journal_mode != "wal":
+                return 0, -1, -1
+            if (db.writer is not None or db.readers - {self}) and real._shm is not None:
+                h = real._shm.hdr
+                log = h.mx_frame if h is not None else 0
+                return int(mode != "passive"), log, min(real._shm.n_backfill, log)
+            return real.wal_checkpoint(mode)
+
     def data_version(self) -> int:
         """PRAGMA data_version: moves when another connection (of this process or
         another) committed since this one opened, never for this one's own commits."""

@@ -20,7 +20,7 @@ import threading
 import traceback
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import SimpleNamespace, TracebackType
 from typing import Any, Literal
 
@@ -392,7 +392,7 @@ class Connection:
         row: tuple[Any, ...] | None = stmt.step()
         return row
 
-    def _trace_statement(self, sql: str, stmt: Any, values: list[Any]) -> None:
+    def _trace_statement(self, sql: str, stmt: Any, values: Sequence[Any]) -> None:
         """Report a statement that starts running to the trace callback."""
         trace = self._trace
         if trace is None:

@@ -15,7 +15,7 @@ would have returned the preceding row.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from threading import get_ident
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -164,14 +164,14 @@ def _bind_one(value: Any, label: str) -> Any:
     return out
 
 
-def _bind_plain(parameters: tuple[Any, ...] | list[Any]) -> list[Any] | None:
+def _bind_plain(parameters: tuple[Any, ...] | list[Any]) -> Sequence[Any] | None:
     """The SQL values of a tuple/list of plain None/int/float/str parameters with no
     adapter registered for those types (what _bind_one would return), or None when any
     parameter needs the general path."""
     if _adapters._base_types_adapted[0]:
         return None
-    out = list(parameters)
-    for i, v in enumerate(out):
+    out: list[Any] | None = None  # a copy, made only when a value must change
+    for i, v in enumerate(parameters):
         t = type(v)
         if t is str:
             if not v.isascii():
@@ -181,15 +181,17 @@ def _bind_plain(parameters: tuple[Any, ...] | list[Any]) -> list[Any] | None:
                 return None
         elif t is float:
             if v != v:
+                if out is None:
+                    out = list(parameters)
                 out[i] = None  # SQLite binds NaN as NULL
         elif v is not None:
             return None
-    return out
+    return parameters if out is None else out
 
 
 def bind_parameters(
     param_count: int, param_names: tuple[str | None, ...], parameters: Any
-) -> list[Any]:
+) -> Sequence[Any]:
     """bind_parameters(n, names, params) -> SQL values in order (CPython's rules)."""
     t = type(parameters)
     if (t is tuple or t is list) and len(parameters) == param_count:

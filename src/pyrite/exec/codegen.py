@@ -9,6 +9,7 @@ code. Spec: lang_select.html, datatype3.html (comparison affinity, collation).""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -166,6 +167,18 @@ def ordinal_suffix(n: int) -> str:
 # --------------------------------------------------------------------------- compiler
 
 
+
+def col_code(src: Src, i: int, raw: bool = False) -> str:
+    """The code of column i of a source's row. A column of REAL affinity reads as REAL
+    (SQLite's OP_RealAffinity): sqlite3 stores an integral REAL value as an integer,
+    so an int read from the record is made a float -- unless `raw` (a comparison,
+    where both compare alike)."""
+    x = f"{src.rvar}[{i}]"
+    t = src.table
+    if raw or t is None or i >= len(t.columns) or t.columns[i].affinity != AFF_REAL:
+        return x
+    return f"(float({x}) if {x}.__class__ is int else {x})"
+
 class Compiler:
     """Compiles one statement. `env` supplies functions, aggregates and collations."""
 
@@ -190,13 +203,40 @@ class Compiler:
         self.order_done = False
         self.path_decoded = False
         self.path_omit: set[int] = set()  # terms the last access path answers (access_path)
+        # a Bloom filter on the last access path: (plan text, [(column, probe)] or None)
+        self.path_bloom: tuple[str, list[tuple[int, str]] | None] | None = None
+        self.in_multi_or = False  # inside multi_index_or: the disjuncts pick their own searches
+        self.order_all: list[tuple[tuple[Src, int | None, bool], bool]] = []  # see order_want
         self.hash_col_name = ""
         self.minmax_scan = False
-        self.or_children: list[str] = []
+        self.leaf_scan: Scope | None = None  # the scope whose scan may walk leaf lists
+        self.cover_leaves: tuple[str, str] | None = None  # (cover_rows path, its leaf form)
+        self.raw_real = False  # col_source: a REAL column as stored (see _cmp_side)
+        self.leaf_hook: tuple[Scope, Func, int, str, int] | None = None  # see narrow_topk
+        self.or_children: list[tuple[int, str]] = []  # MULTI-INDEX OR: (INDEX n, its search)
         self.deferred_out: tuple[str, str] | None = None  # see _gen_core (ORDER BY)
         # the schema an unqualified table name means inside a main-schema view or
         # trigger ("main": SQLite's DbFixer binds those names there); None: TEMP first
         self.default_schema: str | None = None
+        # ORDER BY and GROUP BY name only their own query's columns, not an outer
+        # query's (resolve.c: "may not refer to terms in outer queries"); set while
+        # they are resolved (local_names), beyond it only a trigger's OLD/NEW
+        self.name_barrier: Scope | None = None
+        # ids of scalar subqueries' SelectCores whose result is a JSON function's
+        # argument: the result column keeps its JSON subtype (json_arg)
+        self.json_cores: set[int] = set()
+        self.trigger_fnames: dict[str, str] = {}  # triggers being compiled -> function
+
+    def pragma_flag(self, name: str) -> bool:
+        """The connection's PRAGMA flag `name` as this statement is compiled (a
+        setting that changes code: the statement cache is dropped when it changes)."""
+        s = getattr(self.env, "s", None)
+        store = getattr(s, "pragma_store", None)
+        if store is None:
+            return False
+        from pyrite.exec.ddl import flag_default
+
+        return bool(store.get(name, flag_default(name)))
 
     # ---- constants and names
 
@@ -279,8 +319,41 @@ class Compiler:
                         c.correlated = True
                     return s, cands[0], -1
             crossed.append(s)
-            s = s.parent
+            s = self.outer if s is self.name_barrier else s.parent
         return None
+
+    @contextlib.contextmanager
+    def local_names(self, sc: Scope) -> Iterator[None]:
+        """Names resolved inside stop at sc (name_barrier)."""
+        saved = self.name_barrier
+        self.name_barrier = sc
+        try:
+            yield
+        finally:
+            self.name_barrier = saved
+
+    def check_local_names(self, e: ast.Expr, sc: Scope) -> None:
+        """SQLite's "no such column" for an ORDER BY / GROUP BY term of sc naming an
+        outer query's column (sub-selects in it fail when compiled, local_names)."""
+        stack: list[Any] = [e]
+        with self.local_names(sc):
+            while stack:
+                x = stack.pop()
+                if isinstance(x, ast.ColumnRef):
+                    if self.resolve(x, sc) is None and (
+                            x.table is not None or x.column.lower() not in sc.aliases):
+                        name = f"{x.table}.{x.column}" if x.table else x.column
+                        if not x.quoted:  # else the DQS rule may make it a string
+                            raise errors.OperationalError(f"no such column: {name}").at(x.pos)
+                elif isinstance(x, ast.InSelect):
+                    stack.append(x.expr)
+                elif not isinstance(x, (ast.Subquery, ast.Exists)):
+                    stack.extend(children(x))
+
+    def ex_local(self, e: ast.Expr, sc: Scope) -> str:
+        """ex() of an ORDER BY / GROUP BY term of sc (local_names)."""
+        with self.local_names(sc):
+            return self.ex(e, sc)
 
     def _in_schema(self, src: Src, schema: str) -> bool:
         """Whether src is a table of `schema`, read under its own name (SQLite's
@@ -311,7 +384,7 @@ class Compiler:
         if src.table is not None and not src.full_row and src.table.columns[i].virtual:
             return self.generated_read(scope, src, i)
         src.used.add(i)
-        return f"{src.rvar}[{i}]"
+        return col_code(src, i, self.raw_real)
 
     def generated_loop_check(self) -> None:
         """Raise the `generated column loop` a generated_read met, if any."""
@@ -429,7 +502,7 @@ class Compiler:
                         if isinstance(a, ast.ColumnRef) and a.column.lower() == e.column.lower():
                             break
                         return self.ex(a, s)
-                    s = s.parent
+                    s = None if s is self.name_barrier else s.parent
             name = f"{e.table}.{e.column}" if e.table else e.column
             if e.schema is not None and e.table is not None:
                 name = f"{e.schema}.{name}"
@@ -457,7 +530,18 @@ class Compiler:
 
     def _cmp_operands(self, left: ast.Expr, right: ast.Expr, sc: Scope) -> tuple[str, str]:
         conv_l, conv_r = self._cmp_convs(left, right, sc)
-        return self._conv(left, conv_l, sc), self._conv(right, conv_r, sc)
+        return self._cmp_side(left, conv_l, sc), self._cmp_side(right, conv_r, sc)
+
+    def _cmp_side(self, e: ast.Expr, conv: Any, sc: Scope) -> str:
+        """A comparison operand. A REAL column compared as it is stored (an integer
+        for an integral value sqlite3 wrote) compares as its REAL value would."""
+        if not isinstance(e, ast.ColumnRef):
+            return self._conv(e, conv, sc)
+        self.raw_real = True
+        try:
+            return self._conv(e, conv, sc)
+        finally:
+            self.raw_real = False
 
     def _cmp_convs(self, left: ast.Expr, right: ast.Expr,
                    sc: Scope) -> tuple[int | None, int | None]:
@@ -714,18 +798,29 @@ class Compiler:
             memo[key] = code
         return code
 
-    def _ex_Subquery1(self, e: ast.Subquery, sc: Scope) -> str:
+    def _ex_Subquery1(self, e: ast.Subquery, sc: Scope, json_out: bool = False) -> str:
+        """json_out: the value is a JSON function's argument (json_arg); a result
+        column that is a JSON value keeps its subtype unless a sorter or DISTINCT
+        handled the row (SQLite copies the register; a sorter record drops it)."""
         sel = e.select
         n = self.sel_no(sel)
         if sel.limit is None:
             sel = dataclasses.replace(sel, limit=ast.Literal(1))
+        body = sel.body
+        json_out = json_out and isinstance(body, ast.SelectCore) and not sel.order_by \
+            and not body.distinct and len(body.columns) == 1 and not body.windows
+        if json_out:
+            self.json_cores.add(id(body))
         op = self.plan_open(f"SCALAR SUBQUERY {n}")
-        info = self.gen_select(sel, sc, sc.func)
+        try:
+            info = self.gen_select(sel, sc, sc.func)
+        finally:
+            self.json_cores.discard(id(body))
         self.plan_close(op, f"CORRELATED SCALAR SUBQUERY {n}" if info.correlated else None)
         if len(info.names) != 1:
             raise errors.OperationalError(
                 f"sub-select returns {len(info.names)} columns - expected 1")
-        if info.correlated or self.no_cache:
+        if info.correlated or self.no_cache or json_out:
             return f"first_value({info.fname}())"
         cache = self.fresh("s")
         self.main_pre.append(f"{cache} = []")
@@ -784,10 +879,16 @@ class Compiler:
             raise errors.OperationalError(f"misuse of window function {e.name}()")
         if self.is_aggregate(e):
             s: Scope | None = sc.parent
+            crossed = [sc]
             while s is not None:
                 if s.agg_map is not None and e in s.agg_map:
+                    for c in crossed:  # the value changes with the outer row (group)
+                        c.correlated = True
                     return s.agg_map[e]
+                crossed.append(s)
                 s = s.parent
+            if self.agg_owner(e, sc) is not sc:
+                raise errors.OperationalError(f"misuse of aggregate: {e.name}()")
             raise errors.OperationalError(f"misuse of aggregate function {e.name}()")
         return self._call_function(e, sc)
 
@@ -798,9 +899,12 @@ class Compiler:
             raise errors.OperationalError(f"too many arguments on function {e.name}")
         found = self.env.lookup_function(name, len(e.args))
         jf = _functions().json if found is not None else None
-        if (jf is not None and jf.is_json_consumer(found[0])) or (
-                tagged and name in ("coalesce", "ifnull", "iif")):
+        if (jf is not None and jf.is_json_consumer(found[0])) or (tagged and name in (
+                "coalesce", "ifnull", "iif", "likely", "unlikely", "likelihood")):
             args = [self.json_arg(a, sc) for a in e.args]
+        elif tagged and name == "nullif" and len(e.args) == 2:
+            # nullif returns its first argument, JSON subtype and all (func.c)
+            args = [self.json_arg(e.args[0], sc), self.ex(e.args[1], sc)]
         else:
             args = [self.ex(a, sc) for a in e.args]
         n = len(args)
@@ -834,6 +938,8 @@ class Compiler:
                     fcoll = cn
                     break
             carg = self.coll_arg(fcoll)
+            if tagged and jf is not None:
+                fn = jf.JSON_TAGGED.get(fn, fn)
             return f"{self.const(fn)}({carg[2:] or 'None'}, {', '.join(args)})"
         if tagged and jf is not None:
             fn = jf.JSON_TAGGED.get(fn, fn)
@@ -854,6 +960,14 @@ class Compiler:
                 inner = inner.expr
         if isinstance(inner, ast.Case):
             return self._ex_Case(inner, sc, True)
+        if isinstance(inner, ast.Subquery):
+            return self._ex_Subquery1(inner, sc, json_out=True)
+        if isinstance(inner, ast.Cast) and V.affinity_of(inner.type_name) == V.Affinity.TEXT:
+            # CAST(x AS TEXT) of a JSON value keeps its subtype (OP_Cast on a string)
+            v = self.fresh("v")
+            jt = self.const(_functions().json.JsonText)
+            return (f"({v} if type({v} := {self.json_arg(inner.expr, sc)}) is {jt} "
+                    f"else cast({v}, {self.const(inner.type_name)}))")
         if isinstance(inner, ast.Binary) and inner.op == "->":
             return self._call_function(ast.FunctionCall("->", (inner.left, inner.right)), sc, True)
         if isinstance(inner, ast.FunctionCall):
@@ -863,6 +977,12 @@ class Compiler:
             if inner.name.lower() in jf.JSON_GROUP_NAMES and self.env.user_aggregate(
                     inner.name.lower(), len(inner.args)) is None:
                 return f"{self.const(jf.JsonText)}({self.ex(inner, sc)})"
+            arg = inner.args[0] if len(inner.args) == 1 else None
+            if inner.name.lower() in ("min", "max") and isinstance(arg, ast.FunctionCall) \
+                    and self.env.user_aggregate(inner.name.lower(), 1) is None:
+                found = self.env.lookup_function(arg.name.lower(), len(arg.args))
+                if found is not None and found[0] in jf.ALWAYS_JSON:
+                    return f"{self.const(jf.as_json)}({self.ex(inner, sc)})"
         if isinstance(inner, ast.ColumnRef):
             from pyrite.exec import tablefunc as TF
             tagged = TF.json_arg(self, inner, sc)
@@ -909,22 +1029,244 @@ class Compiler:
         x, y = self.fresh("x"), self.fresh("y")
         if e.op == "=":
             return f"(({x} := {a}) is not None and ({y} := {b}) is not None and {x} == {y})"
+        kind = self.const_type(b)
+        if kind is not None:  # a constant: its type is known here
+            return (f"({x} {e.op} {b} if type({x} := {a}) is {kind} "
+                    f"else {CMP_HELPERS[e.op]}({x}, {b}))")
         return (f"({x} {e.op} {y} if type({x} := {a}) is type({y} := {b}) and {x} is not None "
                 f"else {CMP_HELPERS[e.op]}({x}, {y}))")
 
+    def const_type(self, code: str) -> str | None:
+        """const_type(code) -> the constant naming int, float, str or bytes when code
+        names a constant (const) of that type, else None."""
+        if code[:1] != "c" or not code[1:].isdigit() or int(code[1:]) >= len(self.consts):
+            return None
+        t = type(self.consts[int(code[1:])])
+        return self.const(t) if t in (int, float, str, bytes) else None
+
     # ---- aggregates in an expression tree
 
-    def collect_aggs(self, e: Any, out: list[ast.FunctionCall]) -> None:
+    def collect_aggs(self, e: Any, out: list[ast.FunctionCall], sc: Scope | None = None,
+                     owner: Scope | None = None) -> None:
+        """The aggregates of e. With sc (the scope e is written in): only those
+        `owner` (default sc) owns (agg_owner), sub-selects included."""
         if isinstance(e, ast.FunctionCall) and self.is_aggregate(e):
-            if e not in out:
+            if (sc is None or self.agg_owner(e, sc) is (owner or sc)) and e not in out:
                 out.append(e)
             return
         if isinstance(e, (ast.Subquery, ast.Exists, ast.InSelect)):
             if isinstance(e, ast.InSelect):
-                self.collect_aggs(e.expr, out)
+                self.collect_aggs(e.expr, out, sc, owner)
+            if sc is not None:
+                self.sub_select_aggs(e.select, sc, owner or sc, out)
             return
         for c in children(e):
-            self.collect_aggs(c, out)
+            self.collect_aggs(c, out, sc, owner)
+
+    def agg_owner(self, e: ast.FunctionCall, sc: Scope) -> Scope:
+        """The query an aggregate written in sc belongs to (resolve.c, with
+        sqlite3ReferencesSrcList): the innermost one whose FROM items its arguments
+        or FILTER name; sc itself when they name no column."""
+        best: Scope | None = None
+        depth = {id(s): n for n, s in enumerate(self._scope_chain(sc))}
+        stack: list[Any] = list(e.args) + ([e.filter] if e.filter is not None else [])
+        while stack:
+            x = stack.pop()
+            if isinstance(x, ast.ColumnRef):
+                r = self.resolve_quiet(x, sc)
+                if r is not None and (best is None or depth[id(r[0])] < depth[id(best)]):
+                    best = r[0]
+                    if best is sc:
+                        break
+            elif isinstance(x, ast.InSelect):
+                stack.append(x.expr)
+            elif not isinstance(x, (ast.Subquery, ast.Exists)):
+                stack.extend(children(x))
+        return sc if best is None else best
+
+    def check_window_owner(self, sc: Scope, exprs: list[Any]) -> None:
+        """A window query's result columns and ORDER BY move into a sub-select
+        (window.c), where an aggregate of this query written in a sub-select of
+        theirs is "misuse of aggregate" when coded."""
+        wins: list[ast.FunctionCall] = []
+        for e in exprs:
+            self.collect_windows(e, wins)
+        if not wins:
+            return
+        direct: list[ast.FunctionCall] = []
+        owned: list[ast.FunctionCall] = []
+        for e in exprs:
+            self.collect_aggs(e, direct)
+            self.collect_aggs(e, owned, sc)
+        for a in owned:
+            if a not in direct:
+                raise errors.OperationalError(f"misuse of aggregate: {a.name}()")
+
+    @staticmethod
+    def _scope_chain(sc: Scope) -> list[Scope]:
+        out: list[Scope] = []
+        s: Scope | None = sc
+        while s is not None:
+            out.append(s)
+            s = s.parent
+        return out
+
+    def sub_select_aggs(self, sel: ast.Select, parent: Scope, owner: Scope,
+                        out: list[ast.FunctionCall]) -> None:
+        """Aggregates inside sub-select sel (written in scope parent) that belong
+        to owner, found before sel is compiled (walk_sub_select). A select whose
+        names cannot be told keeps its aggregates (the query they are written in)."""
+
+        def having_check(core: ast.SelectCore, stub: Scope) -> None:
+            if core.having is not None and not core.group_by:
+                own: list[ast.FunctionCall] = []
+                for rc in core.columns:
+                    if rc.expr is not None:
+                        self.collect_aggs(rc.expr, own, stub)
+                if not own:  # resolve.c checks it before any outer one codes
+                    raise errors.OperationalError("HAVING clause on a non-aggregate query")
+
+        self.walk_sub_select(sel, parent, lambda x, sc: self.collect_aggs(x, out, sc, owner),
+                             having_check)
+
+    def walk_sub_select(self, sel: ast.Select, parent: Scope,
+                        fn: Callable[[Any, Scope], None],
+                        core_hook: Callable[[ast.SelectCore, Scope], None] | None = None
+                        ) -> bool:
+        """Call fn(expr, scope) for each expression of sub-select sel (written in
+        scope parent) with the scope its names resolve in, before sel is compiled:
+        FROM items' column names are looked up without generating code (stub_scope).
+        False when some core's names cannot be told that way (its expressions, or a
+        table-valued function's arguments, are left out)."""
+        pushed = False
+        if sel.with_ is not None:
+            self.ctes.append({c.name.lower(): Cte(c.name, c.columns, c.select,
+                                                  sel.with_.recursive) for c in sel.with_.ctes})
+            pushed = True
+        known = True
+        try:
+            bodies: list[Any] = []
+            b: Any = sel.body
+            while isinstance(b, ast.Compound):
+                bodies.append(b.right)
+                b = b.left
+            bodies.append(b)
+            last: Scope | None = None
+            for core in reversed(bodies):
+                if isinstance(core, ast.Values):
+                    for row in core.rows:
+                        for x in row:
+                            fn(x, parent)
+                    last = None
+                    continue
+                items = self.flatten_from(core.from_)
+                for leaf, *_ in items:
+                    if isinstance(leaf, ast.SubqueryRef):
+                        known = self.walk_sub_select(leaf.select, parent, fn, core_hook) and known
+                    elif isinstance(leaf, ast.TableFunctionRef) and leaf.args:
+                        known = False
+                stub = self.stub_scope(core, parent)
+                last = stub
+                if stub is None:
+                    known = False
+                    continue
+                if core_hook is not None:
+                    core_hook(core, stub)
+                exprs: list[Any] = [rc.expr for rc in core.columns if rc.expr is not None]
+                exprs += [core.where, *core.group_by, core.having]
+                exprs += [on for _, _, _, on, _ in items]
+                exprs += [w.spec for w in core.windows]
+                for x in exprs:
+                    if x is not None:
+                        fn(x, stub)
+            if last is not None:
+                for t in sel.order_by:
+                    fn(t.expr, last)
+            for y in (sel.limit, sel.offset):
+                if y is not None:
+                    fn(y, parent)
+        finally:
+            if pushed:
+                self.ctes.pop()
+        return known
+
+    def stub_scope(self, core: ast.SelectCore, parent: Scope) -> Scope | None:
+        """A Scope for core holding only its FROM items' names and column names (no
+        code, no plan lines), for resolve(); None when a name cannot be told."""
+        sc = Scope([], parent, parent.func)
+        try:
+            for leaf, _kind, natural, _on, using in self.flatten_from(core.from_):
+                names = self.stub_columns(leaf, parent)
+                if names is None:
+                    return None
+                alias = getattr(leaf, "alias", None) or getattr(leaf, "name", "") or ""
+                table = None
+                if isinstance(leaf, ast.TableRef) and (
+                        leaf.schema is not None or self.find_cte(leaf.name) is None):
+                    table = self.schema_object(leaf)[0] or self.schema_table_of(leaf)
+                src = Src(alias, names, [None] * len(names), [None] * len(names),
+                          [None] * len(names), "", "k" if table is not None else None,
+                          table=table)
+                if natural or using:
+                    low = [n.lower() for n in names]
+                    shared = {x.lower() for x in using} if using else {
+                        m.lower() for s in sc.srcs for m in s.colnames}
+                    src.merged = {i for i, n in enumerate(low) if n in shared}
+                sc.srcs.append(src)
+        except errors.Error:
+            return None
+        return sc
+
+    def stub_columns(self, leaf: Any, parent: Scope) -> list[str] | None:
+        """The column names of FROM item leaf, from the catalog or the result
+        columns of its select (stub_scope); None when they cannot be told."""
+        if isinstance(leaf, ast.TableRef):
+            cte = self.find_cte(leaf.name) if leaf.schema is None else None
+            if cte is not None:
+                return list(cte.columns) if cte.columns else self.stub_result_names(
+                    cte.select, parent)
+            t, v = self.schema_object(leaf)
+            if t is None:
+                t = self.schema_table_of(leaf)
+            if t is not None:
+                return [c.name for c in t.columns]
+            if v is not None:
+                if v.columns:
+                    return list(v.columns)
+                saved = self.ctes
+                self.ctes = []
+                try:
+                    return self.stub_result_names(v.select, None)
+                finally:
+                    self.ctes = saved
+            from pyrite.exec import tablefunc as TF
+            tf = TF.find(leaf.name)
+            return None if tf is None else list(tf.columns) + list(tf.hidden)
+        if isinstance(leaf, ast.SubqueryRef):
+            return self.stub_result_names(leaf.select, parent)
+        if isinstance(leaf, ast.TableFunctionRef):
+            from pyrite.exec import tablefunc as TF
+            tf = TF.find(leaf.name)
+            return None if tf is None else list(tf.columns) + list(tf.hidden)
+        return None
+
+    def stub_result_names(self, sel: ast.Select, parent: Scope | None) -> list[str] | None:
+        b: Any = sel.body
+        while isinstance(b, ast.Compound):
+            b = b.left
+        if isinstance(b, ast.Values):
+            return [f"column{i + 1}" for i in range(len(b.rows[0]))]
+        if sel.with_ is not None:
+            return None
+        if parent is None:
+            parent = Scope([], None, Func("def _():"))
+        stub = self.stub_scope(b, parent)
+        if stub is None:
+            return None
+        try:
+            return [n for _, n, _ in self.expand_columns(b, stub)]
+        except errors.Error:
+            return None
 
     # ======================================================================= SELECT
 
@@ -1011,11 +1353,15 @@ class Compiler:
         if isinstance(body, ast.SelectCore):
             self.has_limit = sel.limit is not None
             self.__dict__.setdefault("core_limits", {})[id(body)] = (body, sel.limit)
+            self.__dict__.setdefault("core_bounds", {})[id(body)] = (sel.limit, sel.offset)
             self.deferred_out = None
+            self.order_runs = 0
             info, keyed, specs = self.gen_core(body, parent, host, order)
             deferred, self.deferred_out = self.deferred_out, None
+            runs, self.order_runs = self.order_runs, 0
         else:
             deferred = None
+            runs = 0
             info = self.gen_compound(body, parent, host, bool(order))
             keyed = False
             specs = self.compound_order_specs(order, info) if order else ()
@@ -1023,14 +1369,19 @@ class Compiler:
             return info
         f = Func(f"def {self.fresh('f')}():")
         fname = f.header[4:-3]
-        lsc = Scope([], parent, f)
+        # LIMIT and OFFSET name no column (resolve.c: an empty NameContext), only a
+        # trigger's OLD/NEW
+        lsc = Scope([], self.outer, f)
         if order:
             lk = "-1"
             if sel.limit is not None:
                 lim0 = self.ex(sel.limit, lsc)
                 off0 = self.ex(sel.offset, lsc) if sel.offset is not None else "0"
                 lk = f"topk_limit({lim0}, {off0})"
-            f.emit(0, f"rows = sort_iter({info.fname}(), {self.const(specs)}, {lk})")
+            if runs:  # rows come in order of the first `runs` terms: sort each run
+                f.emit(0, f"rows = sort_runs({info.fname}(), {self.const(specs)}, {runs}, {lk})")
+            else:
+                f.emit(0, f"rows = sort_iter({info.fname}(), {self.const(specs)}, {lk})")
             if keyed and deferred is not None:
                 f.emit(0, f"rows = ({deferred[1]} for {deferred[0]}, *_ in rows)")
             elif keyed:
@@ -1112,27 +1463,20 @@ class Compiler:
             infos.append(inf)
         f = Func(f"def {self.fresh('f')}():")
         fname = f.header[4:-3]
-        f.emit(0, f"acc = list({first.fname}())")
-        distinct_done = False
-        for (op, _), inf in zip(parts, infos[1:], strict=True):
-            if op == "UNION ALL":
+        if any(op != "UNION ALL" for op, _ in parts):
+            # Each side sorted through the external sorter, then merged key by key
+            # (sorter.compound_rows): no side is held whole in memory.
+            from pyrite.exec.sorter import COMPOUND_OPS
+
+            ops = "".join(f"({COMPOUND_OPS[op]}, {inf.fname}), "
+                          for (op, _), inf in zip(parts, infos[1:], strict=True))
+            f.emit(0, f"yield from compound_rows({first.fname}(), ({ops}), {not merge})")
+        else:
+            f.emit(0, f"acc = list({first.fname}())")
+            for inf in infos[1:]:
                 f.emit(0, f"acc.extend({inf.fname}())")
-            elif op == "UNION" and merge:
-                f.emit(0, f"acc = union_merge(acc, list({inf.fname}()))")
-                distinct_done = True
-            elif op == "UNION":
-                f.emit(0, f"acc = distinct_rows(acc + list({inf.fname}()))")
-                distinct_done = True
-            elif op == "INTERSECT":
-                f.emit(0, f"acc = intersect_rows(acc, {inf.fname}(), {not merge})")
-                distinct_done = True
-            else:
-                f.emit(0, f"acc = except_rows(acc, {inf.fname}(), {not merge})")
-                distinct_done = True
+            f.emit(0, "yield from acc")
         self.plan_close(top)
-        if distinct_done:
-            f.emit(0, "acc.sort(key=row_key)")
-        f.emit(0, "yield from acc")
         host.nest(f)
         return SelInfo(fname, first.names, first.decltypes, first.affs,
                        any(i.correlated for i in infos))
@@ -1185,7 +1529,7 @@ class Compiler:
                 rv = self.fresh("r")
                 src = Src(alias, [c.name for c in t.columns], [c.affinity for c in t.columns],
                           [c.collation for c in t.columns], [c.decl_type for c in t.columns],
-                          rv, "k" + rv[1:], table=t, ipk=t.ipk)
+                          rv, "k" + rv[1:], table=t, ipk=t.ipk, label=self.plan_name(leaf))
                 if leaf.not_indexed:
                     src.indexes = []
                 elif leaf.indexed_by is not None:
@@ -1211,7 +1555,8 @@ class Compiler:
                 rv = self.fresh("r")
                 return Src(alias if leaf.alias else leaf.name, [c.name for c in t.columns],
                            [c.affinity for c in t.columns], [None] * 5,
-                           [c.decl_type for c in t.columns], rv, "k" + rv[1:], table=t)
+                           [c.decl_type for c in t.columns], rv, "k" + rv[1:], table=t,
+                           label=self.plan_name(leaf))
             from pyrite.exec import tablefunc as TF
             return TF.make_source(self, leaf.schema or self.default_schema, leaf.name, (),
                                   leaf.alias)
@@ -1228,6 +1573,12 @@ class Compiler:
             from pyrite.exec import tablefunc as TF
             return TF.make_source(self, leaf.schema, leaf.name, leaf.args, leaf.alias, call=True)
         raise errors.OperationalError("unsupported FROM item")
+
+    @staticmethod
+    def plan_name(ref: ast.TableRef) -> str:
+        """A table's name in EXPLAIN QUERY PLAN lines (SQLite's %S of a SrcItem): its
+        alias, else schema.name when written with a schema, else ""  (Src.name)."""
+        return f"{ref.schema}.{ref.name}" if ref.schema is not None and not ref.alias else ""
 
     def schema_object(self, ref: ast.TableRef) -> tuple[Table | None, Any]:
         """schema_object(ref) -> (table, None) or (None, view) that a FROM name
@@ -1479,10 +1830,12 @@ class Compiler:
                  ) -> tuple[SelInfo, bool, tuple[tuple[Any, ...], ...]]:
         # Planning state is per SELECT core; a nested subquery must not leak its own.
         saved = (self.need, self.order_hint, self.order_done, self.minmax_scan)
+        saved_all = self.__dict__.get("order_all", [])
         try:
             return self._gen_core(core, parent, host, order)
         finally:
             self.need, self.order_hint, self.order_done, self.minmax_scan = saved
+            self.order_all = saved_all
 
     def _gen_core(self, core: ast.SelectCore, parent: Scope | None, host: Func,
                   order: tuple[ast.OrderingTerm, ...]
@@ -1531,35 +1884,50 @@ class Compiler:
             if name and e is not None:
                 sc.aliases.setdefault(name.lower(), e)
         # The alias map must not shadow real columns: resolve() is tried first.
+        for x in [*core.group_by, *(t.expr for t in order)]:
+            self.check_local_names(x, sc)
+        # An aggregate belongs to the query its arguments name (agg_owner), which may
+        # be this one when written in a sub-select, or an outer one.
         aggs: list[ast.FunctionCall] = []
         for e, _, _ in cols:
-            self.collect_aggs(e, aggs)
+            self.collect_aggs(e, aggs, sc)
         if core.having is not None:
             if not aggs and not core.group_by:
                 # Only the result columns and GROUP BY make a query an aggregate
                 # one (SF_Aggregate in resolve.c), not HAVING itself.
                 raise errors.OperationalError("HAVING clause on a non-aggregate query")
-            self.collect_aggs(core.having, aggs)
+            self.collect_aggs(core.having, aggs, sc)
         order_aggs: list[ast.FunctionCall] = []
-        for t in order:
-            self.collect_aggs(t.expr, order_aggs)
+        with self.local_names(sc):
+            for t in order:
+                self.collect_aggs(t.expr, order_aggs, sc)
         if order_aggs and not aggs and not core.group_by:
             # An aggregate only in ORDER BY does not make the query an aggregate
             # one: SQLite fails when it codes the term (expr.c).
             raise errors.OperationalError(f"misuse of aggregate: {order_aggs[0].name}()")
         aggs += order_aggs
+        self.check_window_owner(sc, [e for e, _, _ in cols] + [t.expr for t in order])
         for w in conjuncts(core.where):
             probe: list[ast.FunctionCall] = []
             self.collect_aggs(w, probe)
+            if probe and (aggs or core.group_by):
+                # an outer query's aggregate is fine in an aggregate query's WHERE
+                probe = [a for a in probe if self.agg_owner(a, sc) is sc]
+            if not probe:
+                probe = []
+                self.collect_aggs(w, probe, sc)
+                what = "aggregate:"
+            else:
+                what = "aggregate:" if aggs or core.group_by else "aggregate function"
             if probe:
                 # resolve.c refuses it in a non-aggregate query; in an aggregate one
-                # it fails later, when coded (expr.c), with the shorter message
-                what = "aggregate:" if aggs or core.group_by else "aggregate function"
+                # (or in a sub-select) it fails later, when coded (expr.c), with the
+                # shorter message
                 raise errors.OperationalError(
                     f"misuse of {what} {probe[0].name}()").at(probe[0].pos)
         for g in core.group_by:
             probe = []
-            self.collect_aggs(g, probe)
+            self.collect_aggs(g, probe, sc)
             if probe:
                 raise errors.OperationalError("aggregate functions are not allowed in the GROUP BY clause")
         grouped = bool(aggs) or bool(core.group_by)
@@ -1583,9 +1951,18 @@ class Compiler:
                                core.having, [t.expr for t in order], on_terms,
                                list(core.windows)])
         self.order_hint = self.order_want(core, sc, cols, order, grouped)
-        level = self.gen_loops(sc, f, self.transitive_terms(self.or_to_in(core.where), on_terms, sc),
-                               on_terms)
+        self.leaf_scan = sc if self.rows_consumed_whole(core, sc, cols, order, grouped) else None
+        level = self.gen_loops(sc, f, self.or_join_in(self.transitive_terms(
+            self.or_to_in(core.where), on_terms, sc), on_terms, sc), on_terms)
         order_done = self.order_done
+        runs = 0  # leading ORDER BY terms the loops deliver: a sort within their runs
+        if not order_done and self.order_hint is not None and self.order_hint[0] == "order" \
+                and not any(s.outer_kind for s in sc.srcs):
+            runs = self.__dict__.get("order_runs_by", {}).get(id(sc), 0) \
+                or self._order_sat(sc.srcs[0], 0, [-1], [False], set())[0]
+            if runs < 0 and all(t[0][0] is sc.srcs[0] for t in getattr(self, "order_all", [])):
+                order_done = True  # the outer loop reads one row (WHERE_ONEROW)
+            runs = max(runs, 0)
         group_done = order_done and self.order_hint is not None and self.order_hint[0] == "group"
         distinct_done = order_done and self.order_hint is not None \
             and self.order_hint[0] == "distinct"
@@ -1611,7 +1988,8 @@ class Compiler:
                 if not 0 <= pos < len(cols):
                     raise errors.OperationalError(
                         f"{ordinal_suffix(n + 1)} ORDER BY term out of range - should be between 1 and {len(cols)}")
-            elif isinstance(e, ast.ColumnRef) and e.table is None and self.resolve(e, sc) is None:
+            elif isinstance(e, ast.ColumnRef) and e.table is None and self.resolve(
+                    e, Scope(sc.srcs, None, f)) is None:
                 for i, (_, nm, _) in enumerate(cols):
                     if nm.lower() == e.column.lower():
                         pos = i
@@ -1643,24 +2021,36 @@ class Compiler:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR GROUP BY")
         if core.distinct and not distinct_done:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR DISTINCT")
-        if keyed:
+        if keyed and runs and not wins:
+            self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY")
+        elif keyed:
             self.plan.add(self.plan_parent, "USE TEMP B-TREE FOR ORDER BY")
         if grouped:
             level = self.gen_group(sc, f, level, core, cols, aggs)
         if wins:
             level = self.gen_windows(sc, f, level, core, wins)
-        out = "(" + "".join(self.ex(e, sc) + ", " for e, _, _ in cols) + ")"
+        val = self.json_arg if id(core) in self.json_cores and not wins else self.ex
+        out = "(" + "".join(val(e, sc) + ", " for e, _, _ in cols) + ")"
+        # DISTINCT holds at most sorter.SPILL_GROUPS keys; rows of new keys past that
+        # go to the external sorter and come out after the others (DistinctSpill),
+        # unless the rows must keep the scan's order for ORDER BY.
+        dspill = core.distinct and (keyed or not order)
         if core.distinct:
             f.pre.append("seen = set()")
+            if dspill:
+                f.pre.append("dsp = DistinctSpill()")
+                f.pre.append("dlim = dsp.limit")
             row = self.fresh("o")
             f.emit(level, f"{row} = {out}")
             f.emit(level, f"dk = tuple(group_key(v, None) for v in {row})")
             f.emit(level, "if dk in seen: continue")
-            f.emit(level, "seen.add(dk)")
+            if not dspill:
+                f.emit(level, "seen.add(dk)")
             out = row
         deferred: tuple[str, str] | None = None
         src0 = sc.srcs[0] if len(sc.srcs) == 1 else None
-        plain = set() if src0 is None else {f"{src0.rvar}[{i}]" for i in range(len(src0.colnames))}
+        plain = set() if src0 is None else {
+            col_code(src0, i, raw) for i in range(len(src0.colnames)) for raw in (False, True)}
         if src0 is not None and src0.kvar:
             plain.add(src0.kvar)
         if keyed and not core.distinct and not grouped and not wins and not sc.splits \
@@ -1671,25 +2061,94 @@ class Compiler:
             # (a LIMIT keeps few): the loop yields the row and its sort keys.
             snap = f"({src0.rvar}, {src0.kvar or 'None'})"
             deferred = (f"({src0.rvar}, {src0.kvar or '_k'})", out)
-            keys = [self.ex(cols[pos][0] if pos >= 0 else e, sc) for pos, e in order_exprs]
+            keys = [self.ex(cols[pos][0], sc) if pos >= 0 else self.ex_local(e, sc)
+                    for pos, e in order_exprs]
+            self.narrow_topk(core, sc, src0, keys, specs)
             f.emit(level, f"yield ({snap}, {', '.join(keys)},)")
         elif keyed:
             row = self.fresh("o")
             f.emit(level, f"{row} = {out}")
             keys = []
             for pos, e in order_exprs:
-                keys.append(f"{row}[{pos}]" if pos >= 0 else self.ex(e, sc))
-            f.emit(level, f"yield ({row}, {', '.join(keys)},)")
+                keys.append(f"{row}[{pos}]" if pos >= 0 else self.ex_local(e, sc))
+            self.emit_yield(f, level, f"({row}, {', '.join(keys)},)", dspill)
         else:
-            f.emit(level, f"yield {out}")
+            self.emit_yield(f, level, out, dspill)
         self.close_splits(f, sc)
+        if dspill:
+            f.emit(0, "yield from dsp.rows()")
         self.finish_sources(sc)
         host.nest(f)
         self.deferred_out = deferred
+        self.order_runs = runs if keyed and not wins else 0
         names = [n for _, n, _ in cols]
         decls = [d for _, _, d in cols]
         affs = [self.aff(e, sc) for e, _, _ in cols]
         return SelInfo(fname, names, decls, affs, sc.correlated), keyed, tuple(specs)
+
+    def rows_consumed_whole(self, core: ast.SelectCore, sc: Scope,
+                            cols: list[tuple[ast.Expr, str, str | None]],
+                            order: tuple[ast.OrderingTerm, ...], grouped: bool) -> bool:
+        """Does the scan of core's outermost table run to its end before any row
+        leaves (an aggregate, or rows fed to the sorter), with only pyrite's own code
+        per row (no user function or aggregate on the connection, no window)? Then
+        nothing can write to the table in between (inner loops of a join only read),
+        and the scan may walk each leaf's kept rows as one list (cursor.scan_leaf_rows)."""
+        if not sc.srcs or not (grouped or order):
+            return False
+        if getattr(self.env, "s", None) is None or self.env.s.user_functions \
+                or self.env.s.user_aggregates:
+            return False
+        wins: list[ast.FunctionCall] = []
+        for e in [e for e, _, _ in cols] + [t.expr for t in order] + [core.having]:
+            if e is not None:
+                self.collect_windows(e, wins)
+        return not wins and not core.windows
+
+    def emit_yield(self, f: Func, level: int, row: str, dspill: bool) -> None:
+        """Yield a result row; under a spilling DISTINCT (dspill) a row of a new key
+        goes to the sorter instead once the seen set is full."""
+        if dspill:
+            f.emit(level, f"yv = {row}")
+            f.emit(level, "if len(seen) >= dlim: dsp.add(dk, yv); continue")
+            f.emit(level, "seen.add(dk)")
+            row = "yv"
+        f.emit(level, f"yield {row}")
+
+    def narrow_topk(self, core: ast.SelectCore, sc: Scope, src: Src, keys: list[str],
+                    specs: list[tuple[Any, ...]]) -> None:
+        """ORDER BY one stored column, LIMIT and OFFSET constants or parameters, every
+        row of a leaf-walking scan reaching the sorter: each leaf is first narrowed
+        to the rows that may still be among the first LIMIT+OFFSET (sorter.TopkLeaves,
+        exact), so the others are never yielded."""
+        hook = self.leaf_hook
+        bounds = self.__dict__.get("core_bounds", {}).get(id(core))
+        if hook is None or hook[0] is not sc or len(keys) != 1 or bounds is None:
+            return
+        t = src.table
+        lim, off = bounds
+        if t is None or t.has_virtual() or lim is None or not all(
+                x is None or isinstance(x, (ast.Literal, ast.Param)) for x in (lim, off)):
+            return
+        # (a REAL column's stored integers order as their REAL values: narrowing by them
+        # keeps the same rows)
+        pos = {col_code(src, i, raw): i for i in range(len(src.colnames)) if i != t.ipk
+               for raw in (False, True)}.get(keys[0])
+        if pos is None:
+            return
+        from pyrite.exec.sorter import TopkLeaves
+
+        _, f, at, lr, level = hook
+        tk = self.fresh("tk")
+        # LIMIT and OFFSET are evaluated again here: constants or parameters give the
+        # same count as the sorter's (and any error was raised before this runs)
+        bound = f"topk_limit({self.ex(lim, sc)}, {self.ex(off, sc) if off is not None else '0'})"
+        assert f.body[at][0] == level and f.body[at][1].startswith(f"for {lr} in "), f.body[at]
+        f.body.insert(at + 1, (level + 1, f"{lr} = {tk}({lr})"))
+        binary = specs[0][3] in (None, "BINARY") and specs[0][4] is None  # TEXT as Python orders it
+        f.body.insert(at, (level, f"{tk} = {self.const(TopkLeaves)}({bound}, {pos}, "
+                                  f"{bool(specs[0][1])}, {binary})"))
+        self.leaf_hook = None
 
     def finish_sources(self, sc: Scope) -> None:
         self.generated_loop_check()
@@ -1776,6 +2235,58 @@ class Compiler:
             acc = ast.Binary("AND", acc, x)
         return acc
 
+    def or_join_in(self, where: ast.Expr | None, on_terms: list[list[ast.Expr]], sc: Scope
+                   ) -> ast.Expr | None:
+        """`A.x = B.y OR A.x = C.z ...` in a join also gives `A.x IN (B.y, C.z, ...)`,
+        a virtual term an index on A.x can use (where.c, exprAnalyzeOrTerm case 2);
+        the OR stays the filter. Made only where the IN compares as the OR does: the
+        other sides without an affinity of their own, or A.x's (okToChngToIN), and
+        every column under A.x's collation. Added to derived_ids, as transitive_terms'
+        terms: the cost model gives it no weight."""
+        if len(sc.srcs) < 2 or any(x.left or x.cross or x.outer_kind for x in sc.srcs):
+            return where
+        added: list[ast.Expr] = []
+        for t in conjuncts(where) + [t for ts in on_terms for t in ts]:
+            if not (isinstance(t, ast.Binary) and t.op == "OR") or has_subquery(t):
+                continue
+            disj: list[ast.Expr] = []
+            stack: list[ast.Expr] = [t]
+            while stack:
+                x = stack.pop()
+                if isinstance(x, ast.Binary) and x.op == "OR":
+                    stack.extend((x.right, x.left))
+                else:
+                    disj.append(x)
+            if not all(isinstance(d, ast.Binary) and d.op == "=" for d in disj):
+                continue
+            first = disj[0]
+            assert isinstance(first, ast.Binary)
+            for cand in (first.left, first.right):
+                cc = self._col_of(cand, sc)
+                if cc is None:
+                    continue
+                items: list[ast.Expr] = []
+                for d in disj:
+                    assert isinstance(d, ast.Binary)
+                    other = d.right if self._col_of(d.left, sc) == cc else \
+                        d.left if self._col_of(d.right, sc) == cc else None
+                    srcs = self.term_sources(other, sc) if other is not None else None
+                    if other is None or srcs is None or cc[0] in srcs \
+                            or isinstance(other, ast.Collate) \
+                            or self.aff(other, sc) not in (None, self.aff(cand, sc)) \
+                            or (self.cmp_coll(d.left, d.right, sc) or "BINARY").upper() != (
+                                self.coll(cand, sc)[0] or "BINARY").upper():
+                        break
+                    items.append(other)
+                else:
+                    in_term = ast.InList(cand, tuple(items), False)
+                    added.append(in_term)
+                    self.derived_ids.add(id(in_term))
+                    break
+        for e in added:
+            where = e if where is None else ast.Binary("AND", where, e)
+        return where
+
     def subqueries_independent(self, e: Any, sc: Scope) -> bool:
         """Do the subqueries inside e read nothing of sc's sources? (Conservative:
         any column name one of sc's sources has counts as a reference.)"""
@@ -1805,6 +2316,9 @@ class Compiler:
         n = len(sc.srcs)
         if n >= 2 and not any(x.left or x.cross for x in sc.srcs):
             self.reorder(sc, where, on_terms)
+        elif n == 1 and sc.srcs[0].table is not None and sc.srcs[0].tvf is None and any(
+                tn == sc.srcs[0].table.name.lower() for tn, _ in self.stat1()):
+            self.reorder(sc, where, on_terms)  # with sqlite_stat1 a lone table is costed too
         pending: list[tuple[ast.Expr, set[int] | None, int]] = []  # (term, sources, home)
         for t in conjuncts(where):
             pending.append((t, self.term_sources(t, sc), -1))
@@ -1849,7 +2363,9 @@ class Compiler:
                 usable = []  # read whole, once: unmatched rows are emitted after the outer loop
             mark = len(self.plan.lines)
             self.path_omit = set()
+            self.path_bloom = None
             it, desc = self.access_path(src, i, sc, usable)
+            bloom, self.path_bloom = self.path_bloom, None
             decoded = src.table is None or self.path_decoded
             if i > 0 and src.tvf is None and (desc.startswith("SCAN")
                                               or not self._depends(it, sc.srcs[:i])):
@@ -1867,6 +2383,11 @@ class Compiler:
                             f"{'PARTIAL ' if self.auto_partial else ''}COVERING INDEX ({hashed}=?)")
             elif self.path_omit and not src.left and not (n == 2 and sc.srcs[1].outer_kind):
                 placed[i] = [t for t in placed[i] if id(t) not in self.path_omit]
+            if bloom is not None and desc.startswith("SEARCH") and "AUTOMATIC" not in desc:
+                self.plan_add_scan(src, f"BLOOM FILTER ON {src.name} ({bloom[0]})", mark)
+                mark += 1
+                if bloom[1] is not None:
+                    it = self.bloom_build(src, i, sc, f, usable, srcsets, bloom[1], it)
             self.plan_add_scan(src, desc + (" LEFT-JOIN" if src.left and src.outer_kind != "RIGHT"
                                             else ""), mark)
             if src.outer_kind and n == 2:
@@ -1876,8 +2397,8 @@ class Compiler:
             if desc == "MULTI-INDEX OR":
                 top = self.plan.lines[-1][0] if mark >= len(self.plan.lines) - 1 else \
                     self.plan.lines[mark][0]
-                for n_, child in enumerate(self.or_children):
-                    sub = self.plan.add(top, f"INDEX {n_ + 1}")
+                for n_, child in self.or_children:
+                    sub = self.plan.add(top, f"INDEX {n_}")
                     self.plan.add(sub, child)
             paths.append((it, desc, decoded))
         for i, src in enumerate(sc.srcs):
@@ -1959,7 +2480,16 @@ class Compiler:
                 level += 1
             elif src.table is not None and not decoded and it.startswith("iter_table("):
                 # a whole-table scan: rows come decoded (and kept per page, cursor.scan_rows)
-                f.emit(level, f"for {kv}, {src.rvar} in scan_rows{it[10:]}:")
+                if self.leaf_scan is sc and not self.order_done and i == 0:
+                    # walked a leaf's kept list at a time (rows_consumed_whole)
+                    lr = self.fresh("lr")
+                    f.emit(level, f"for {lr} in scan_leaf_rows{it[10:]}:")
+                    if not placed[i] and n == 1:  # every row reaches the output: see narrow_topk
+                        self.leaf_hook = (sc, f, len(f.body) - 1, lr, level)
+                    level += 1
+                    f.emit(level, f"for {kv}, {src.rvar} in {lr}:")
+                else:
+                    f.emit(level, f"for {kv}, {src.rvar} in scan_rows{it[10:]}:")
                 level += 1
                 f.emit(level, self.pad_line(src))
             elif src.table is not None and not decoded:
@@ -1967,6 +2497,13 @@ class Compiler:
                 level += 1
                 f.emit(level, f"{src.rvar} = decode_columns(p{src.rvar}, @{src.rvar}@)")
                 f.emit(level, self.pad_line(src))
+            elif src.table is not None and self.leaf_scan is sc and not self.order_done \
+                    and self.cover_leaves is not None and self.cover_leaves[0] == it:
+                # a covering index read consumed whole: a leaf's records at a time
+                lr = self.fresh("lr")
+                f.emit(level, f"for {lr} in {self.cover_leaves[1]}:")
+                f.emit(level + 1, f"for {kv}, {src.rvar} in {lr}:")
+                level += 2
             elif src.table is not None:
                 f.emit(level, f"for {kv}, {src.rvar} in {it}:")
                 level += 1
@@ -1987,6 +2524,7 @@ class Compiler:
         loops: list[COST.WhereLoop] = []
         for j in range(n):
             self.where_loops(j, sc, wterms, cons, loops)
+            self.or_loops(j, sc, terms, loops)
         info = self.__dict__.get("order_info")
         n_order, distinct, limit = (info[1], info[2], info[3]) if info is not None \
             and info[0] is sc else (0, False, None)
@@ -1996,10 +2534,89 @@ class Compiler:
         kinds: dict[int, tuple[Src, str, str | None]] = self.__dict__.setdefault("loop_kinds", {})
         for lp in path:
             kinds[id(sc.srcs[lp.tab])] = (sc.srcs[lp.tab], lp.kind, lp.index)
+        self.bloom_filters(sc, path, wterms, cons)
         best = [lp.tab for lp in path]
         if best != list(range(n)):
             sc.srcs[:] = [sc.srcs[j] for j in best]
             on_terms[:] = [on_terms[j] for j in best]
+
+    def or_loops(self, j: int, sc: Scope, terms: list[ast.Expr], loops: list[COST.WhereLoop]
+                 ) -> None:
+        """Source j's MULTI-INDEX OR loops (whereLoopAddOr): for an OR term every
+        disjunct of which source j can search by an index, the cheapest searches of
+        each disjunct alone (at most 3 by their prerequisites, whereOrInsert), summed
+        over the disjuncts: run cost and rows out added up, plus 1."""
+        src = sc.srcs[j]
+        if src.table is None or src.table.without_rowid or src.tvf is not None:
+            return
+        for term in terms:
+            if not (isinstance(term, ast.Binary) and term.op == "OR") or has_subquery(term):
+                continue
+            disj: list[ast.Expr] = []
+            stack: list[ast.Expr] = [term]
+            while stack:
+                x = stack.pop()
+                if isinstance(x, ast.Binary) and x.op == "OR":
+                    stack.extend((x.right, x.left))
+                else:
+                    disj.append(x)
+            total: list[tuple[int, int, int]] = []
+            saved = self.order_hint
+            self.order_hint = None  # the searches of one disjunct deliver no order
+            try:
+                for k, d in enumerate(disj):
+                    wt, cs = self.where_terms(sc, conjuncts(d))
+                    sub: list[COST.WhereLoop] = []
+                    self._where_loops(j, sc, wt, cs, sub)
+                    cur: list[tuple[int, int, int]] = []
+                    for lp in sub:
+                        if lp.terms and lp.kind in ("index", "ipk"):
+                            _or_insert(cur, lp.prereq, lp.run, lp.nout)
+                    if not cur:
+                        total = []
+                        break
+                    if k == 0:
+                        total = cur
+                        continue
+                    prev, total = total, []
+                    for a in prev:
+                        for b in cur:
+                            _or_insert(total, a[0] | b[0], COST.log_est_add(a[1], b[1]),
+                                       COST.log_est_add(a[2], b[2]))
+            finally:
+                self.order_hint = saved
+            for prereq, run, nout in total:
+                COST.insert_loop(loops, COST.WhereLoop(j, prereq, 0, run + 1, nout, "or"))
+
+    def bloom_filters(self, sc: Scope, path: list[COST.WhereLoop], wterms: list[COST.WTerm],
+                      cons: list[COST.Constraint]) -> None:
+        """The loops of the chosen join order that get a Bloom filter (where.c,
+        whereCheckIfBloomFilterIsUseful): while every table so far has sqlite_stat1
+        rows, an inner search by == whose table has more searches coming (the rows
+        of the loops outside it) than rows, and which is self-culling (a WHERE term
+        on its table alone that it does not use narrows it)."""
+        marks: dict[int, Src] = self.__dict__.setdefault("bloom_srcs", {})
+        n_search = 0
+        for pos, lp in enumerate(path):
+            src = sc.srcs[lp.tab]
+            t = src.table
+            if t is None or not any(tn == t.name.lower() for tn, _ in self.stat1()):
+                break
+            bit = 1 << lp.tab
+            # WHERE_SELFCULL sticks to the loop built on from the one searching the first
+            # key column only (whereLoopAddBtreeIndex keeps the flags of the shorter
+            # loop), and a rowid search inherits it from the full scan
+            first = -1 if lp.kind != "index" else next(
+                (x.columns[0] for x in t.indexes if x.name == lp.index), -2)
+            used = set() if lp.kind == "ipk" else {
+                cons[k].term for k in lp.terms if cons[k].col == first}
+            cull = any(w.prereq_all == bit and ti not in used and (w.cmp or not src.left)
+                       for ti, w in enumerate(wterms))
+            if pos >= 1 and lp.kind in ("index", "ipk") and cull and any(
+                    cons[k].op in ("eq", "is") for k in lp.terms) \
+                    and n_search > self._log_rows(src):
+                marks[id(src)] = src
+            n_search += lp.nout
 
     def loop_kind(self, src: Src) -> str | None:
         """The kind of loop the join-order solver chose for src (cost.WhereLoop.kind)."""
@@ -2283,7 +2900,7 @@ class Compiler:
                     and self.subqueries_independent(t, sc):
                 xc = self._col_of(t.expr, sc)
                 if xc is not None:
-                    cons.append(COST.Constraint(ti, xc[0], xc[1], "in", 0, 46))
+                    cons.append(COST.Constraint(ti, xc[0], xc[1], "in", 0, 46, True))
             elif isinstance(t, ast.Between) and not t.negated:
                 xc = self._col_of(t.expr, sc)
                 lo, hi = self.term_sources(t.low, sc), self.term_sources(t.high, sc)
@@ -2312,7 +2929,10 @@ class Compiler:
             if id(t) in derived:  # SQLite's are virtual: they narrow no loop's rows
                 wterms.append(COST.WTerm(0, 0, tcols, 0))
                 continue
-            wterms.append(COST.WTerm(mask(srcs), reduce, tcols, virt))
+            cmp = isinstance(t, _ColEq) or any(c.term == ti for c in cons) and isinstance(
+                t, (ast.Binary, ast.InList, ast.InSelect)) and not (
+                    isinstance(t, ast.Binary) and t.op == "IS")
+            wterms.append(COST.WTerm(mask(srcs), reduce, tcols, virt, cmp))
         return wterms, cons
 
     def _term_cols(self, t: ast.Expr, sc: Scope) -> frozenset[tuple[int, int]] | None:
@@ -2418,7 +3038,8 @@ class Compiler:
                 (t.name.lower(), x.name.lower()) not in stats for x in t.indexes):
             rsize = max(rsize, 99)  # sqlite3DefaultRowEst: no fewer than 1000 rows then
         rlog = COST.est_log(rsize)
-        if src.indexes is None and (t is None or not t.without_rowid):
+        if src.indexes is None and (t is None or not t.without_rowid) \
+                and self.pragma_flag("automatic_index"):
             for k, c in mine:
                 if c.op in ("eq", "is") and c.col >= 0:
                     setup = max(rlog + rsize + (28 if t is not None else -10), 0)
@@ -2438,10 +3059,11 @@ class Compiler:
         ocols = {c for s_, c, _ in want[1] if s_ is src} if want is not None else set()
         if not t.without_rowid:
             sort_idx = 1 if -1 in ocols else 0
+            ordered = self._order_match(src, 0, [-1], [False], set()) is not None
             COST.insert_loop(loops, COST.WhereLoop(
                 j, 0, 0, rsize + 16, adjust(rsize, rsize, 0, frozenset()), "scan",
-                sort_idx=sort_idx, ordered=self._order_match(src, 0, [-1], [False], set())
-                is not None))
+                sort_idx=sort_idx, ordered=ordered,
+                n_sat=0 if ordered else self._order_sat(src, 0, [-1], [False], set())[0]))
             self._btree_loops(j, src, None, [-1], [rsize, 0], sz_tab, sz_tab, mine, adjust,
                               loops, sort_idx=sort_idx)
         for pos, idx in enumerate(reversed(t.indexes if src.indexes is None else src.indexes)):
@@ -2472,19 +3094,21 @@ class Compiler:
                     else:
                         n_lookup -= sum(w.virt for w in wterms)
                     run = COST.log_est_add(run, n_lookup)
+                ordered = self._order_match(src, 0, cols, list(idx.desc) + [False], set(),
+                                            idx) is not None
                 COST.insert_loop(loops, COST.WhereLoop(
                     j, 0, 0, run, adjust(ai[0], ai[0], 0, frozenset()),
                     "cover_scan" if cover else "index_scan", idx.name, idx_only=cover,
-                    sort_idx=sort_idx, ordered=self._order_match(
-                        src, 0, cols, list(idx.desc) + [False], set(), idx) is not None))
+                    sort_idx=sort_idx, ordered=ordered, n_sat=0 if ordered else self._order_sat(
+                        src, 0, cols, list(idx.desc) + [False], set(), idx)[0]))
             self._btree_loops(j, src, idx, cols, ai, sz_idx, sz_tab, mine, adjust, loops,
-                              cover, sort_idx)
+                              cover, sort_idx, st is not None)
 
     def _btree_loops(self, j: int, src: Src, idx: Index | None, cols: list[int], ai: list[int],
                      sz_idx: int, sz_tab: int, mine: list[tuple[int, COST.Constraint]],
                      adjust: Callable[[int, int, int, frozenset[int]], int],
-                     loops: list[COST.WhereLoop], cover: bool = False, sort_idx: int = 0
-                     ) -> None:
+                     loops: list[COST.WhereLoop], cover: bool = False, sort_idx: int = 0,
+                     has_stat: bool = False) -> None:
         """Searches of one B-tree (idx None: the rowid) by an equality prefix, then IN,
         IS NULL or a range (whereLoopAddBtreeIndex)."""
         assert src.table is not None
@@ -2504,6 +3128,9 @@ class Compiler:
                 if idx is not None and col >= 0 and neq < len(idx.columns) \
                         and not self._coll_ok(idx, neq, src, col):
                     continue
+                if c.op == "in" and has_stat and rlog >= 10 and n_in_mul >= 2 \
+                        and ai[neq] + COST.est_log(c.n_in) + 10 - (c.n_in + rlog) < 0:
+                    continue  # scanning the prefix's rows beats the searches of a second IN
                 prereq2 = prereq | c.prereq
                 used2 = used | {k}
                 n_in = c.n_in if c.op == "in" else 0
@@ -2525,17 +3152,22 @@ class Compiler:
                     run = COST.log_est_add(run, out + 16)
                 eq2 = col_eq or c.op in ("eq", "is")
                 ordered = False
-                if sort_idx and not n_in_mul and c.op != "in":
-                    prefix = {mine_c.col for k2, mine_c in mine if k2 in used2
-                              and mine_c.op in ("eq", "is", "null")}
-                    ordered = self._order_match(src, 0, cols, [False] * len(cols) if idx is None
-                                                else list(idx.desc) + [False], prefix,
-                                                idx) is not None
+                n_sat = 0
+                prefix = {mine_c.col for k2, mine_c in mine if k2 in used2
+                          and mine_c.op in ("eq", "is", "null")}
+                descs = [False] * len(cols) if idx is None else list(idx.desc) + [False]
+                # IN (lists) are searched value by value in index order: they order too
+                in_ok = idx is not None and not any(cons_k.sub for k2, cons_k in mine
+                                                    if k2 in used2)
+                if sort_idx and (in_ok or not n_in_mul and c.op != "in"):
+                    ordered = self._order_match(src, 0, cols, descs, prefix, idx) is not None
+                if not ordered and (in_ok or not n_in_mul and c.op != "in"):
+                    n_sat = self._order_sat(src, 0, cols, descs, prefix, idx)[0]
                 COST.insert_loop(loops, COST.WhereLoop(
                     j, prereq2, 0, run + n_in_mul + n_in,
                     adjust(out + n_in_mul + n_in, rsize, prereq2, used2),
                     "ipk" if ipk else "index", None if idx is None else idx.name, used2,
-                    eq2 and not ipk, cover, sort_idx, ordered))
+                    eq2 and not ipk, cover, sort_idx, ordered, n_sat))
                 if top or neq2 >= len(cols):
                     continue
                 if c.op == "gt":
@@ -2544,6 +3176,51 @@ class Compiler:
                     rec(neq2, out, prereq2, used2, n_in_mul + n_in, None, eq2)
 
         rec(0, rsize, 0, frozenset(), 0, None, False)
+
+    def bloom_build(self, src: Src, i: int, sc: Scope, f: Func, terms: list[ast.Expr],
+                    srcsets: dict[int, set[int] | None], probes: list[tuple[int, str]],
+                    it: str) -> str:
+        """Emit the Bloom filter of an inner search (sqlite3ConstructBloomFilter): one
+        pass over src before the loops keeps the keys of the rows its own terms pass,
+        and a search whose probe is not among them is skipped. The keys are exact (a
+        set of group_key tuples under the key columns' collations), so a skipped
+        search is one that would have found nothing; terms that call functions are
+        left to the rows found (the filter stays a superset)."""
+        assert src.table is not None
+        colls = []
+        for c, _ in probes:
+            coll = (src.colls[c] or "BINARY").upper()
+            if coll not in ("BINARY", "NOCASE", "RTRIM"):
+                return it  # equality under another collation is not value equality
+            colls.append(None if coll == "BINARY" else coll)
+        local = [t for t in terms if srcsets.get(id(t)) is not None
+                 and srcsets[id(t)] <= {i} and not has_subquery(t)  # type: ignore[operator]
+                 and not any(isinstance(x, ast.FunctionCall) for x in self._walk_expr(t))]
+        box = self.fresh("bf")
+        kv = src.kvar or "_"
+        f.emit(0, f"{box} = set()")
+        f.emit(0, f"for {kv}, p{src.rvar} in iter_table({self.pg_of(src.table)}, "
+                  f"{self.const(src.table.root)}):")
+        f.emit(1, f"{src.rvar} = decode_columns(p{src.rvar}, @{src.rvar}@)")
+        f.emit(1, self.pad_line(src))
+        for t in local:
+            f.emit(1, f"if not {self.cond(t, sc)}: continue")
+        for c, _ in probes:  # a NULL key is found by no search
+            f.emit(1, f"if {src.rvar}[{c}] is None: continue")
+        key = "".join(f"group_key({src.rvar}[{c}], {self.const(coll)}), "
+                      for (c, _), coll in zip(probes, colls, strict=True))
+        f.emit(1, f"{box}.add(({key}))")
+        probe = "".join(f"group_key({p}, {self.const(coll)}), "
+                        for (_, p), coll in zip(probes, colls, strict=True))
+        return f"({it} if ({probe}) in {box} else ())"
+
+    def _walk_expr(self, e: Any) -> Iterator[Any]:
+        stack = [e]
+        while stack:
+            x = stack.pop()
+            yield x
+            if _is_expr(x):
+                stack.extend(children(x))
 
     def prebuild(self, src: Src, i: int, sc: Scope, f: Func, terms: list[ast.Expr],
                  srcsets: dict[int, set[int] | None], base: str | None,
@@ -2558,7 +3235,8 @@ class Compiler:
         # index, and a search that needs no outer row is still a search per outer row
         kind = self.loop_kind(src)
         for t in () if kind in ("scan", "cover_scan", "index_scan") or (
-                kind in ("index", "ipk") and base is not None) else terms:
+                kind in ("index", "ipk") and base is not None) or not self.pragma_flag(
+                "automatic_index") else terms:
             hk = self.hash_term(t, src, i, sc)
             if hk is not None:
                 probe = hk
@@ -2618,15 +3296,18 @@ class Compiler:
             return None
         pg = self.pg_of(t)
         if col == -1:
-            self.plan.add(self.plan_parent, f"SEARCH {t.name}")
+            self.plan.add(self.plan_parent, f"SEARCH {src.label or src.name}")
             return f"rowid_minmax({pg}, {self.const(t.root)}, {name == 'max'})"
         for idx in t.indexes:
             if idx.where is None and idx.columns[0] == col and self._coll_ok(idx, 0, src, col):
                 kind = "COVERING INDEX" if self._covers(idx, {col}) else "INDEX"  # generated
-                self.plan.add(self.plan_parent, f"SEARCH {t.name} USING {kind} {idx.name}")
+                self.plan.add(self.plan_parent,
+                              f"SEARCH {src.label or src.name} USING {kind} {idx.name}")
                 fn = "index_minmax_desc" if idx.desc[0] else "index_minmax"
-                return (f"{fn}({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
+                code = (f"{fn}({pg}, {self.const(idx.root)}, {self.key_info(idx)}, "
                         f"{name == 'max'})")
+                # the key as stored: a REAL column's integral value comes back an int
+                return f"as_real({code})" if t.columns[col].affinity == AFF_REAL else code
         return None
 
     def count_shortcut(self, core: ast.SelectCore, sc: Scope,
@@ -2647,11 +3328,11 @@ class Compiler:
         if t.without_rowid or t.temp or getattr(self.env, "pager", None) is None:
             return None
         indexes = t.indexes if src.indexes is None else src.indexes
-        root, desc = t.root, f"SCAN {src.name}"
+        root, desc = t.root, f"SCAN {t.name}"  # explainSimpleCount: the table's name
         for idx in self._scan_order(indexes):
             if idx.where is None and not any(c < 0 for c in idx.columns) and \
                     len(idx.columns) + 1 < len(t.columns) + (0 if t.ipk is not None else 1):
-                root, desc = idx.root, f"SCAN {src.name} USING COVERING INDEX {idx.name}"
+                root, desc = idx.root, f"SCAN {t.name} USING COVERING INDEX {idx.name}"
                 break
         self.reads.add(t.name)
         self.plan.add(self.plan_parent, desc)
@@ -2790,17 +3471,8 @@ class Compiler:
         VIRTUAL generated columns are not in the record: the row gets a None in
         their place (col_source computes them)."""
         assert src.table is not None
-        defaults = []
+        defaults = short_record_defaults(src.table)
         virt = src.table.has_virtual()
-        for c in src.table.columns:
-            d = c.default
-            v: Any = None
-            if isinstance(d, ast.Literal):
-                v = d.value
-            elif isinstance(d, ast.Unary) and d.op == "-" and isinstance(d.operand, ast.Literal) \
-                    and isinstance(d.operand.value, (int, float)):
-                v = -d.operand.value
-            defaults.append(V.apply_affinity(v, V.Affinity(c.affinity)) if v is not None else None)
         if virt:
             layout = tuple(not c.virtual for c in src.table.columns)
             return (f"{src.rvar} = {self.const(expand_row)}({src.rvar}, {self.const(layout)}, "
@@ -2913,12 +3585,47 @@ class Compiler:
                         if col in ROWID_NAMES:
                             need[id(s)].add(-1)
                 continue
+            if isinstance(x, ast.Select) and self._need_in_select(x, sc, need):
+                continue
             if isinstance(x, (list, tuple)):
                 stack.extend(x)
             elif dataclasses.is_dataclass(x) and not isinstance(x, type):
                 for fl in dataclasses.fields(x):
                     stack.append(getattr(x, fl.name))
         self.need = need
+
+    def _need_in_select(self, sel: ast.Select, sc: Scope, need: dict[int, set[int]]) -> bool:
+        """compute_need inside a sub-select: only the names that resolve to sc's
+        sources count (a sub-select's own columns of the same name do not). False
+        when its names cannot all be told (walk_sub_select): then every name counts."""
+        hits: list[tuple[Src, int]] = []
+
+        def visit(e: Any, scope: Scope) -> None:
+            stack = [e]
+            while stack:
+                x = stack.pop()
+                if isinstance(x, ast.ColumnRef):
+                    r = self.resolve_quiet(x, scope)
+                    if r is not None and r[0] is sc:
+                        hits.append((r[1], r[2]))
+                elif isinstance(x, (ast.Subquery, ast.Exists, ast.InSelect)):
+                    if isinstance(x, ast.InSelect):
+                        stack.append(x.expr)
+                    if not self.walk_sub_select(x.select, scope, visit):
+                        raise _Unknown
+                elif isinstance(x, (list, tuple)):
+                    stack.extend(x)
+                elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+                    stack.extend(getattr(x, fl.name) for fl in dataclasses.fields(x))
+
+        try:
+            if not self.walk_sub_select(sel, sc, visit):
+                return False
+        except (_Unknown, errors.Error):
+            return False
+        for src, i in hits:
+            need[id(src)].add(-1 if i == src.ipk or i < 0 else i)
+        return True
 
     def _covers(self, idx: Index, need: set[int] | None) -> bool:
         if need is None:
@@ -2976,6 +3683,54 @@ class Compiler:
             return None
         return rev
 
+    def _order_sat(self, src: Src, i: int, cols: list[int], descs: list[bool], eq: set[int],
+                   idx: Index | None = None) -> tuple[int, bool]:
+        """How many leading ORDER BY terms reading src in the key order (cols, descs)
+        delivers when it does not deliver them all, and the scan direction: the rows
+        then need sorting only within runs equal on those (wherePathSatisfiesOrderBy's
+        partial answer). 0 when the loop is order-distinct (a UNIQUE index with no
+        NULL in its free columns; the rowid), where SQLite sorts everything."""
+        want = getattr(self, "order_hint", None)
+        if want is None or i != 0 or want[0] != "order" or src.table is None \
+                or getattr(self, "order_bignull", None) is not None:
+            return 0, False
+        tcols = src.table.columns
+        if idx is not None and idx.unique and all(
+                c in eq or (c >= 0 and tcols[c].not_null) for c in idx.columns):
+            return 0, False
+        seq: list[tuple[int, bool]] = []
+        for k, (c, d) in enumerate(zip(cols, descs, strict=True)):
+            if idx is None:
+                break  # the rowid: order-distinct when it is the next term
+            if k < len(idx.columns) and c not in eq and not self._coll_ok(idx, k, src, c):
+                break
+            if c < 0 or c in eq:
+                if c < 0:
+                    break  # the rowid ends the key: order-distinct from there on
+                continue
+            if (src.colls[c] or "BINARY").upper() not in ("BINARY", "NOCASE", "RTRIM"):
+                break  # runs are cut by value equality under a built-in collation only
+            seq.append((c, d))
+        terms = getattr(self, "order_all", [])
+        n = 0
+        rev: bool | None = None
+        nxt = iter(seq)
+        for (s, c, d), held in terms:
+            if s is src and (held or c in eq):
+                n += 1
+                continue
+            got = next(nxt, None)
+            if got is None or s is not src or c != got[0]:
+                break
+            r = d != got[1]
+            if rev is not None and r != rev:
+                break
+            rev = r
+            n += 1
+        if n >= len(terms):
+            return 0, False
+        return n, bool(rev)
+
     def access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> tuple[str, str]:
         """access_path(src, i, sc, terms) -> (iterator expression, EXPLAIN QUERY PLAN text).
         Sets self.path_decoded when the iterator yields decoded rows (covering index)."""
@@ -3030,6 +3785,27 @@ class Compiler:
                 break
         return out
 
+    def _range_bounds(self, c: int | None, lows: dict[int, Any], highs: dict[int, Any],
+                      src: Src, sc: Scope, names: list[str]) -> tuple[str, bool, str, bool]:
+        """(lo, lo inclusive, hi, hi inclusive) code of a range on column c of an index
+        search (the rowid when c is -1; no range when None); the EQP names grow."""
+        lo = hi = "SENT"
+        lo_incl, hi_incl = False, True
+        if c is None:
+            return lo, lo_incl, hi, hi_incl
+        cn = src.colnames[c] if c >= 0 else "rowid"
+        if c in lows:
+            lo = self._probe(lows[c][0], src, c, sc) if c >= 0 else \
+                self._conv(lows[c][0], AFF_NUMERIC, sc)
+            lo_incl = lows[c][1]
+            names.append(f"{cn}>?")
+        if c in highs:
+            hi = self._probe(highs[c][0], src, c, sc) if c >= 0 else \
+                self._conv(highs[c][0], AFF_NUMERIC, sc)
+            hi_incl = highs[c][1]
+            names.append(f"{cn}<?")
+        return lo, lo_incl, hi, hi_incl
+
     def _access_path(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]
                      ) -> tuple[str, str]:
         if src.tvf is not None:
@@ -3040,7 +3816,7 @@ class Compiler:
             label = src.label or src.name or "(subquery)"
             return src.rows_var, f"SCAN {label}"
         t = src.table
-        label = src.name
+        label = src.label or src.name
         pg = self.pg_of(t)
         root = self.const(t.root)
         eqs: dict[int, ast.Expr] = {}  # column (-1 rowid) -> probe expression
@@ -3052,22 +3828,34 @@ class Compiler:
         need = self.need_cols(src)
         if -1 in eqs:
             self._order_match(src, i, [], [], {-1})
+            if i > 0 and id(src) in self.__dict__.get("bloom_srcs", {}):
+                ipk = src.colnames[t.ipk] if t.ipk is not None else "rowid"
+                self.path_bloom = (f"{ipk}=?", None)  # the plan line; no filter is built
+            if i == 0 and self.order_hint is not None:  # not a MULTI-INDEX OR's part
+                self.__dict__.setdefault("order_runs_by", {})[id(sc)] = -1
             return (f"rowid_eq({pg}, {root}, {self.ex(eqs[-1], sc)})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
         # Candidate index searches: equality prefix, then IN or a range on the next column.
         best: tuple[float, Index, list[int], str | None, bool, bool | None] | None = None
         best_suffix: list[int] = []
+        best_rng: int | None = None
+        best_in_order = False
         indexes = t.indexes if src.indexes is None else src.indexes
         forced = self._ordered_scan(src, i, sc, terms)
         # follow the solver's choice between a rowid search and an index search
         chosen_kind = self.loop_kind(src)
         chosen_idx = self.loop_index(src)
+        if self.__dict__.get("in_multi_or"):
+            chosen_kind = chosen_idx = None  # a disjunct's own search, not the solver's loop
         if chosen_idx is not None and any(x.name == chosen_idx for x in indexes):
             search_in: list[Index] = [x for x in indexes if x.name == chosen_idx]
         elif chosen_kind == "ipk" and (-1 in ins or -1 in lows or -1 in highs):
             search_in = []
+        elif chosen_kind in ("scan", "cover_scan", "index_scan", "or") and len(sc.srcs) == 1:
+            search_in = []  # the solver found a full scan (or MULTI-INDEX OR) cheaper
         else:
             search_in = indexes
+        whole = chosen_kind in ("scan", "cover_scan", "index_scan") and len(sc.srcs) == 1
         for idx in search_in if forced is None else ():
             if idx.where is not None or any(c < 0 for c in idx.columns):
                 continue
@@ -3079,7 +3867,8 @@ class Compiler:
                     break
             nxt = idx.columns[len(prefix)] if len(prefix) < len(idx.columns) else None
             extra: str | None = None
-            suffix: list[int] = []  # == columns after an IN (list) one
+            suffix: list[int] = []  # == and IN (list) columns after an IN (list) one
+            rng: int | None = None  # and a range on the key column after those
             if nxt is None and prefix and not t.without_rowid and (-1 in lows or -1 in highs):
                 extra = "range"  # the rowid ends every index key: a range on it
                 nxt = -1
@@ -3089,11 +3878,8 @@ class Compiler:
                 elif nxt in ins and isinstance(ins[nxt], ast.InList):
                     extra = "in"
                     if (src.colls[nxt] or "BINARY").upper() == "BINARY":
-                        for c in idx.columns[len(prefix) + 1:]:
-                            if c not in eqs or not self._coll_ok(idx, len(prefix) + 1 + len(
-                                    suffix), src, c):
-                                break
-                            suffix.append(c)
+                        suffix, rng = self._in_key_suffix(src, idx, len(prefix), eqs, ins,
+                                                          lows, highs)
                     if prefix and not suffix and (src.colls[nxt] or "BINARY").upper() != "BINARY":
                         extra = None
                 elif (nxt in lows or nxt in highs) and not idx.desc[len(prefix)]:
@@ -3101,7 +3887,7 @@ class Compiler:
             if not prefix and extra is None:
                 continue
             cover = self._covers(idx, need)
-            score = (len(prefix) + len(suffix)) * 100.0
+            score = (len(prefix) + len(suffix)) * 100.0 + (25 if rng is not None else 0)
             if idx.unique and len(prefix) == len(idx.columns):
                 score += 1000
             if extra == "in":
@@ -3110,14 +3896,19 @@ class Compiler:
                 score += 30 if (nxt in lows and nxt in highs) else 20
             if cover:
                 score += 5
+            # an IN (list) searched value by value in index order (sorted, as SQLite's IN
+            # index) orders the rows by its column like any key column
+            in_order = extra == "in" and nxt is not None and isinstance(ins.get(nxt), ast.InList) \
+                and (src.colls[nxt] or "BINARY").upper() == "BINARY"
+            held = set(prefix) | {c for c in suffix if c in eqs}
             rev = self._order_match(src, i, idx.columns + [-1], list(idx.desc) + [False],
-                                    set(prefix), idx) if extra != "in" else None
+                                    held, idx) if extra != "in" or in_order else None
             if rev is not None:
                 score += 3
             score -= len(idx.columns) * 0.01
             if best is None or score > best[0]:
                 best = (score, idx, prefix, extra, cover, rev)
-                best_suffix = suffix
+                best_suffix, best_rng, best_in_order = suffix, rng, in_order
         rowid_score = 95.0 if -1 in ins else (26.0 if (-1 in lows or -1 in highs) else -1.0)
         if chosen_idx is not None and best is not None:
             rowid_score = -1.0
@@ -3126,20 +3917,43 @@ class Compiler:
             kinfo = self.key_info(idx)
             iroot = self.const(idx.root)
             names = [f"{src.colnames[c]}=?" for c in prefix]
-            if extra == "in" and (prefix or best_suffix):
-                # one search per distinct IN value, the == columns around it in the key
-                c = idx.columns[len(prefix)]
-                in_list = ins[c]
-                v = self.fresh("v")
-                items = "(" + "".join(self._probe(x, src, c, sc, True) + ", "
-                                      for x in in_list.items) + ")"
-                key = "".join(self._probe(eqs[k], src, k, sc) + ", " for k in prefix) + v + ", " \
-                    + "".join(self._probe(eqs[k], src, k, sc) + ", " for k in best_suffix)
-                w = self.fresh("w")  # distinct values in index order, as SQLite's IN index
-                entries = (f"chain.from_iterable(index_scan({pg}, {iroot}, {kinfo}, ({key}), False, "
-                           f"SENT, False, SENT, True, False) for ({v},) in sorted("
-                           f"{{({w},) for {w} in {items}}}, key=row_key))")
-                names += [f"{src.colnames[k]}=?" for k in [c, *best_suffix]]
+            if extra == "in" and (prefix or best_suffix or best_rng is not None or best_in_order):
+                # one search per distinct IN value (per combination of them, when
+                # several key columns have one), the == columns around them in the
+                # key, and a range on the next key column: the rows come in index
+                # order (reversed when rev), which may give the ORDER BY or its start
+                held = set(prefix) | {c for c in best_suffix if c in eqs}
+                if rev is None and i == 0 and self.order_hint is not None:
+                    n_sat, prev = self._order_sat(src, i, idx.columns + [-1],
+                                                  list(idx.desc) + [False], held, idx)
+                    if n_sat:
+                        self.__dict__.setdefault("order_runs_by", {})[id(sc)] = n_sat
+                        rev_in = prev
+                    else:
+                        rev_in = False
+                else:
+                    rev_in = bool(rev)
+                if rev is not None:
+                    self.order_done = True
+                key = "".join(self._probe(eqs[k], src, k, sc) + ", " for k in prefix)
+                loops = ""
+                for pos, c in enumerate([idx.columns[len(prefix)], *best_suffix], len(prefix)):
+                    if c in eqs and c != idx.columns[len(prefix)]:
+                        key += self._probe(eqs[c], src, c, sc) + ", "
+                        continue
+                    v, w = self.fresh("v"), self.fresh("w")
+                    items = "(" + "".join(self._probe(x, src, c, sc, True) + ", "
+                                          for x in ins[c].items) + ")"
+                    key += v + ", "  # distinct values in index order, as SQLite's IN index
+                    down = rev_in != idx.desc[pos]
+                    loops += (f" for ({v},) in sorted({{({w},) for {w} in {items}}}, "
+                              f"key=row_key{', reverse=True' if down else ''})")
+                names += [f"{src.colnames[k]}=?" for k in [idx.columns[len(prefix)], *best_suffix]]
+                lo, lo_incl, hi, hi_incl = self._range_bounds(best_rng, lows, highs, src, sc,
+                                                              names)
+                entries = (f"chain.from_iterable(index_scan({pg}, {iroot}, {kinfo}, ({key}), "
+                           f"{best_rng is not None}, {lo}, {lo_incl}, {hi}, {hi_incl}, {rev_in})"
+                           f"{loops})")
             elif extra == "in":
                 c = idx.columns[0]
                 it_ = ins[c]
@@ -3156,24 +3970,28 @@ class Compiler:
                 names = [f"{src.colnames[c]}=?"]
             else:
                 key = "(" + "".join(self._probe(eqs[c], src, c, sc) + ", " for c in prefix) + ")"
-                lo = hi = "SENT"
-                lo_incl, hi_incl = False, True
-                if extra == "range":
-                    c = (idx.columns + [-1])[len(prefix)]
-                    cn = src.colnames[c] if c >= 0 else "rowid"
-                    if c in lows:
-                        lo = self._probe(lows[c][0], src, c, sc) if c >= 0 else \
-                            self._conv(lows[c][0], AFF_NUMERIC, sc)
-                        lo_incl = lows[c][1]
-                        names.append(f"{cn}>?")
-                    if c in highs:
-                        hi = self._probe(highs[c][0], src, c, sc) if c >= 0 else \
-                            self._conv(highs[c][0], AFF_NUMERIC, sc)
-                        hi_incl = highs[c][1]
-                        names.append(f"{cn}<?")
+                if i > 0 and id(src) in self.__dict__.get("bloom_srcs", {}) and prefix:
+                    cover = False  # a Bloom filter clears WHERE_IDX_ONLY
+                    self.path_bloom = (" AND ".join(f"{src.colnames[c]}=?" for c in prefix),
+                                       None if any(isinstance(eqs[c], _NullProbe) for c in prefix)
+                                       else [(c, self._probe(eqs[c], src, c, sc)) for c in prefix])
+                lo, lo_incl, hi, hi_incl = self._range_bounds(
+                    (idx.columns + [-1])[len(prefix)] if extra == "range" else None,
+                    lows, highs, src, sc, names)
+                partial = False
+                if rev is None and i == 0 and self.order_hint is not None:
+                    if idx.unique and len(prefix) == len(idx.columns) and not any(
+                            isinstance(eqs[c], _NullProbe) for c in prefix):
+                        self.__dict__.setdefault("order_runs_by", {})[id(sc)] = -1
+                    else:
+                        n_sat, prev = self._order_sat(src, i, idx.columns + [-1],
+                                                      list(idx.desc) + [False], set(prefix), idx)
+                        if n_sat:
+                            self.__dict__.setdefault("order_runs_by", {})[id(sc)] = n_sat
+                            rev, partial = prev, True  # the rows still need sorting in runs
                 entries = (f"index_scan({pg}, {iroot}, {kinfo}, {key}, {extra == 'range'}, "
                            f"{lo}, {lo_incl}, {hi}, {hi_incl}, {bool(rev)})")
-                if rev is not None:
+                if rev is not None and not partial:
                     self.order_done = True
                 rc = (idx.columns + [-1])[len(prefix)] if extra == "range" else None
                 self.path_omit = self._consumed_terms(  # the bounds of the range column only
@@ -3182,11 +4000,11 @@ class Compiler:
             kind = "COVERING INDEX" if cover else "INDEX"
             desc = f"SEARCH {label} USING {kind} {idx.name} ({' AND '.join(names)})"
             return self._index_iter(src, idx, entries, cover, pg, root), desc
-        if -1 in ins and forced is None:
+        if -1 in ins and forced is None and not whole and chosen_kind != "or":
             items = "(" + "".join(self.ex(x, sc) + ", " for x in ins[-1].items) + ")"
             return (f"rowid_in({pg}, {root}, {items})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY (rowid=?)")
-        if (-1 in lows or -1 in highs) and forced is None:
+        if (-1 in lows or -1 in highs) and forced is None and not whole and chosen_kind != "or":
             lo = self.ex(lows[-1][0], sc) if -1 in lows else "None"
             hi = self.ex(highs[-1][0], sc) if -1 in highs else "None"
             cond = " AND ".join(x for x in (("rowid>?" if -1 in lows else ""),
@@ -3196,7 +4014,7 @@ class Compiler:
                 self.order_done = True
             return (f"rowid_range{'_rev' if rrev else ''}({pg}, {root}, {lo}, {hi})",
                     f"SEARCH {label} USING INTEGER PRIMARY KEY ({cond})")
-        multi = self.multi_index_or(src, i, sc, terms) if forced is None else None
+        multi = self.multi_index_or(src, i, sc, terms) if forced is None and not whole else None
         if multi is not None:
             return multi
         # Full scans: in rowid order, in an index's order, or over a narrower covering index.
@@ -3215,6 +4033,18 @@ class Compiler:
             if rev is not None:
                 chosen = (idx, rev, self._covers(idx, need))
                 break
+        got = self.__dict__.get("loop_kinds", {}).get(id(src))
+        if chosen is None and i == 0 and (forced is not None or (
+                got is not None and got[0] is src and got[1] in ("index_scan", "cover_scan"))):
+            # the solver's index read whole for a leading part of the ORDER BY
+            pidx = forced or next((x for x in indexes if got is not None
+                                   and x.name == got[2]), None)
+            if pidx is not None:
+                n_sat, prev = self._order_sat(src, i, pidx.columns + [-1],
+                                              list(pidx.desc) + [False], set(), pidx)
+                if n_sat:
+                    self.__dict__.setdefault("order_runs_by", {})[id(sc)] = n_sat
+                    chosen = (pidx, prev, self._covers(pidx, need))
         if chosen is None and need is not None:
             for idx in self._scan_order(indexes):
                 if idx.where is not None or any(c < 0 for c in idx.columns):
@@ -3264,6 +4094,7 @@ class Compiler:
             self.need, self.order_hint = None, None
             parts: list[tuple[str, str]] = []
             mark = len(self.plan.lines)
+            self.in_multi_or = True
             try:
                 for d in disj:
                     rest = [x for x in terms if x is not t]
@@ -3274,13 +4105,83 @@ class Compiler:
                     parts.append((it, desc))
             finally:
                 self.need, self.order_hint, self.order_done = saved
+                self.in_multi_or = False
             if not parts:
                 del self.plan.lines[mark:]
                 continue
-            self.or_children = [desc for _, desc in parts]
-            its = "(" + "".join(it + ", " for it, _ in parts) + ")"
+            slots = self._or_slots(disj, src, sc)
+            order = sorted(range(len(parts)), key=lambda k: slots[k])
+            self.or_children = [(slots[k] + 1, parts[k][1]) for k in order]
+            its = "(" + "".join(parts[k][0] + ", " for k in order) + ")"
             return f"or_union({its})", "MULTI-INDEX OR"
         return None
+
+    def _or_slots(self, disj: list[ast.Expr], src: Src, sc: Scope) -> list[int]:
+        """The WHERE-term slot of each disjunct as a loop over src reads it, which
+        numbers SQLite's `INDEX n` lines (and orders them): the disjuncts take slots
+        0..n-1, then, analysed from the last, each `col = col` (and the other
+        comparisons between columns) gets one more slot for its commuted copy
+        (exprAnalyze); a disjunct whose left side is not a column of src is
+        read through that copy."""
+        def column(e: ast.Expr) -> bool:
+            return isinstance(e, ast.ColumnRef) and self.resolve_quiet(e, sc) is not None
+
+        slots = list(range(len(disj)))
+        nxt = len(disj)
+        for k in range(len(disj) - 1, -1, -1):
+            d = disj[k]
+            if not (isinstance(d, ast.Binary) and d.op in ("=", "<", "<=", ">", ">=", "IS")):
+                continue
+            if column(d.left) and column(d.right):
+                if self._own_col(d.left, src, sc) is None \
+                        and self._own_col(d.right, src, sc) is not None:
+                    slots[k] = nxt
+                nxt += 1
+        return slots
+
+    def _in_key_suffix(self, src: Src, idx: Index, n_prefix: int, eqs: dict[int, ast.Expr],
+                       ins: dict[int, ast.InList], lows: dict[int, tuple[ast.Expr, bool]],
+                       highs: dict[int, tuple[ast.Expr, bool]]) -> tuple[list[int], int | None]:
+        """The key columns after an IN (list) on idx's column n_prefix that the search
+        also bounds: == columns and further IN (lists), then a range on the next one
+        (whereLoopAddBtreeIndex goes on after WO_IN). A further IN is left out, as
+        SQLite leaves it, when sqlite_stat1 says a scan of the rows it would split is
+        cheaper."""
+        out: list[int] = []
+        n_in_mul = COST.log_est(len(ins[idx.columns[n_prefix]].items))
+        for pos in range(n_prefix + 1, len(idx.columns)):
+            c = idx.columns[pos]
+            if not self._coll_ok(idx, pos, src, c):
+                break
+            if c in eqs:
+                out.append(c)
+                continue
+            lst = ins.get(c)
+            if isinstance(lst, ast.InList) and (src.colls[c] or "BINARY").upper() == "BINARY" \
+                    and self._in_usable(idx, pos, COST.log_est(len(lst.items)), n_in_mul):
+                out.append(c)
+                n_in_mul += COST.log_est(len(lst.items))
+                continue
+            if (c in lows or c in highs) and not idx.desc[pos]:
+                return out, c
+            return out, None
+        t = src.table
+        if t is not None and not t.without_rowid and (-1 in lows or -1 in highs):
+            return out, -1  # the rowid ends every index key: a range on it
+        return out, None
+
+    def _in_usable(self, idx: Index, neq: int, n_in: int, n_in_mul: int) -> bool:
+        """Does SQLite's whereLoopAddBtreeIndex keep an IN of n_in (LogEst) values on
+        idx's key column neq? With sqlite_stat1, not when scanning the M rows of the
+        prefix beats K searches (M*log(K) < K*log(N)) and an IN came before."""
+        st = self.stat1().get((idx.table.lower(), idx.name.lower()))
+        if st is None:
+            return True
+        ai = [COST.log_est(v) for v in st]
+        rlog = COST.est_log(ai[0])
+        if rlog < 10 or neq >= len(ai):
+            return True
+        return ai[neq] + COST.est_log(n_in) + 10 - (n_in + rlog) >= 0 or n_in_mul < 2
 
     def _ordered_scan(self, src: Src, i: int, sc: Scope, terms: list[ast.Expr]) -> Index | None:
         """The index a lone table is read through, whole, when SQLite's solver finds
@@ -3294,7 +4195,7 @@ class Compiler:
         self.where_loops(0, sc, wterms, cons, loops)
         path = COST.solve(loops, 1, info[1], info[2], info[3])
         if len(path) != 1 or path[0].kind not in ("index_scan", "cover_scan") \
-                or not path[0].ordered:
+                or not (path[0].ordered or path[0].n_sat):
             return None
         return next((x for x in src.table.indexes if x.name == path[0].index), None)
 
@@ -3335,7 +4236,13 @@ class Compiler:
         for _, c in pos:
             src.used.add(c)
         self.path_decoded = True
-        return f"cover_rows({entries}, {self.const(pos)}, {len(src.table.columns)})"
+        it = f"cover_rows({entries}, {self.const(pos)}, {len(src.table.columns)})"
+        if entries.startswith(("index_scan(", "iter_index(")) and entries.endswith(")"):
+            # the same read a leaf's run of records at a time (leaves=True), for a scan
+            # consumed whole (rows_consumed_whole): see gen_loops
+            self.cover_leaves = (it, f"cover_leaves({entries[:-1]}, True), "
+                                     f"{self.const(pos)}, {len(src.table.columns)})")
+        return it
 
     def order_want(self, core: ast.SelectCore, sc: Scope,
                    cols: list[tuple[ast.Expr, str, str | None]],
@@ -3353,6 +4260,7 @@ class Compiler:
                            and type(limit.value) is int and limit.value >= 0 else None)
         self.order_bignull: tuple[Src, int | None] | None = None
         self.order_const_src: Src | None = None
+        self.order_all = []  # the ORDER BY terms (src, column, desc) and whether held
         if not sc.srcs:
             return None
 
@@ -3404,6 +4312,7 @@ class Compiler:
             # a column held to one value by `col = constant` is in order whatever the plan
             held = self._held_cols(core.where, sc)
             rest = [x for x in out if (id(x[0]), x[1]) not in held]
+            self.order_all = [(x, (id(x[0]), x[1]) in held) for x in out]
             if not rest:
                 self.order_done = True
                 self.order_const_src = out[0][0] if all(x[0] is out[0][0] for x in out) else None
@@ -3598,8 +4507,21 @@ class Compiler:
         for j, a in enumerate(aggs):
             factories.append("0" if j in counters else self.agg_factory(a, sc))
         make = "[" + "".join(fa + ", " for fa in factories) + "None]"
+        extremes = [j for j, a in enumerate(aggs) if a.name.lower() in ("min", "max")
+                    and len(a.args) == 1 and not a.distinct
+                    and self.env.user_aggregate(a.name.lower(), 1) is None]
+        # Bare columns (and the GROUP BY terms themselves: -0.0 and 0 are one group) come
+        # from the group's first row, then from each row where the last min()/max() of
+        # the query takes a new value (lang_select 2.5; SQLite's OP_CollSeq register is
+        # shared, so only the last one counts).
+        last = extremes[-1] if extremes else -1
         if core.group_by:
+            # At most sorter.SPILL_GROUPS groups in the dict; rows of the others are
+            # recorded for the external sorter and replayed in the output phase.
             f.pre.append("groups = {}")
+            flags = tuple(j in counters for j in range(na))
+            f.pre.append(f"gsp = GroupSpill(lambda: {make}, {self.const(flags)}, {last})")
+            f.pre.append("glim = gsp.limit")
             keys = []
             for g in core.group_by:
                 ge = g
@@ -3610,29 +4532,38 @@ class Compiler:
                     ge = cols[g.value - 1][0]
                 coll = self.coll(ge, sc)[0]
                 gv = self.fresh("gv")  # an integer is its own key (group_key)
-                keys.append(f"({gv} if type({gv} := {self.ex(ge, sc)}) is int "
+                gx = self.ex_local(ge, sc) if ge is g else self.ex(ge, sc)
+                keys.append(f"({gv} if type({gv} := {gx}) is int "
                             f"else group_key({gv}, {self.const(coll)}))")
             f.emit(level, "gk = (" + "".join(k + ", " for k in keys) + ")")
             f.emit(level, "g = groups.get(gk)")
             f.emit(level, "if g is None:")
-            f.emit(level + 1, f"g = groups[gk] = {make}")
+            f.emit(level + 1, f"if len(groups) < glim: g = groups[gk] = {make}")
+            f.emit(level + 1, "else: g = gsp.record(gk)")
         else:
             f.pre.append(f"g = {make}")
-        extremes = [j for j, a in enumerate(aggs) if a.name.lower() in ("min", "max")
-                    and len(a.args) == 1 and not a.distinct
-                    and self.env.user_aggregate(a.name.lower(), 1) is None]
-        # Bare columns (and the GROUP BY terms themselves: -0.0 and 0 are one group) come
-        # from the group's first row, then from each row where the last min()/max() of
-        # the query takes a new value (lang_select 2.5; SQLite's OP_CollSeq register is
-        # shared, so only the last one counts).
-        last = extremes[-1] if extremes else -1
         moved = "False"
+        inline = self.inline_sums(core, sc, aggs)
         for j, a in enumerate(aggs):
             ex = self.json_arg if a.name.lower().startswith("json") \
                 and a.name.lower() in _functions().json.JSON_GROUP_NAMES \
                 and self.env.user_aggregate(a.name.lower(), len(a.args)) is None else self.ex
             args = ", ".join(ex(x, sc) for x in a.args) if not a.star else ""
-            if j in counters:
+            if j in inline:
+                sv, nv = inline[j]
+                xv, tv = self.fresh("x"), self.fresh("t")
+                bound = _functions().aggregate.INLINE_SUM_BOUND
+                f.pre.append(f"{sv} = {nv} = 0")
+                f.emit(level, f"{xv} = {args}")
+                f.emit(level, f"if type({xv}) is int and {sv} is not None and "
+                              f"{-bound} <= ({tv} := {sv} + {xv}) <= {bound}: {sv} = {tv}; {nv} += 1")
+                f.emit(level, f"elif {xv} is not None: {sv} = g[{j}].take_ints({sv}, {nv}, {xv})")
+            elif j in counters and not (core.group_by or sc.splits):
+                cv = self.fresh("n")  # one group: the counter is a local
+                f.pre.append(f"{cv} = 0")
+                f.emit(level, f"{cv} += 1")
+                inline[j] = (cv, "")
+            elif j in counters:
                 f.emit(level, f"g[{j}] += 1")
             elif j == last:
                 moved = self.fresh("mv")
@@ -3642,11 +4573,12 @@ class Compiler:
                 f.emit(level, f"if {self.cond(a.filter, sc)}: g[{j}].step({args})")
             else:
                 f.emit(level, f"g[{j}].step({args})")
-        f.emit(level, f"if {moved} or g[{na}] is None: g[{na}] = {snap}")
+        f.emit(level, f"if {moved + ' or ' if moved != 'False' else ''}g[{na}] is None: "
+                      f"g[{na}] = {snap}")
         self.close_splits(f, sc)
         # Output phase: one pass over the groups, after the loops.
         if core.group_by:
-            f.emit(0, "for gk, g in sorted(groups.items(), key=lambda kv: row_key(kv[0])):")
+            f.emit(0, "for gk, g in gsp.groups(groups):")
         else:
             f.emit(0, "for _ in ONE:")
         f.emit(1, f"if g[{na}] is None:")
@@ -3661,12 +4593,36 @@ class Compiler:
         amap: dict[Any, str] = {}
         for j, a in enumerate(aggs):
             v = self.fresh("a")
+            if j in inline and j in counters:
+                f.emit(1, f"{v} = {inline[j][0]}")
+                amap[a] = v
+                continue
+            if j in inline:
+                f.emit(1, f"g[{j}].take_ints({inline[j][0]}, {inline[j][1]})")
             f.emit(1, f"{v} = g[{j}]" if j in counters else f"{v} = g[{j}].finalize()")
             amap[a] = v
         sc.agg_map = amap
         if core.having is not None:
             f.emit(1, f"if not {self.cond(core.having, sc)}: continue")
         return 1
+
+    def inline_sums(self, core: ast.SelectCore, sc: Scope, aggs: list[ast.FunctionCall]
+                    ) -> dict[int, tuple[str, str]]:
+        """{aggregate number: (sum, count) locals} for the built-in sum/total/avg of one
+        argument (no DISTINCT, FILTER or ORDER BY) of a query without GROUP BY: their
+        loop adds integers in two locals while the sum stays small, and hands over to
+        the accumulator at the first other value (functions.aggregate _Sum.take_ints)."""
+        if core.group_by or sc.splits:
+            return {}
+        out: dict[int, tuple[str, str]] = {}
+        for j, a in enumerate(aggs):
+            name = a.name.lower()
+            if name in ("sum", "total", "avg") and len(a.args) == 1 and not a.distinct \
+                    and not a.star and a.filter is None and not a.order_by and a.over is None \
+                    and self.env.user_aggregate(name, 1) is None \
+                    and name in _functions().AGGREGATES:
+                out[j] = (self.fresh("s"), self.fresh("n"))
+        return out
 
     def agg_factory(self, a: ast.FunctionCall, sc: Scope) -> str:
         name = a.name.lower()
@@ -3711,6 +4667,41 @@ class Compiler:
                     "DISTINCT aggregates must have exactly one argument")
             return f"{self.const(RT.Distinct)}({base})"
         return base
+
+
+def short_record_defaults(t: Table) -> list[Any]:
+    """The value of each column of t in a record written before ALTER TABLE ADD
+    COLUMN added it (file format 2.1): its DEFAULT, a literal or a negated number
+    (ADD COLUMN allows no other), with the column's affinity; else NULL."""
+    out: list[Any] = []
+    for c in t.columns:
+        d = c.default
+        v: Any = None
+        if isinstance(d, ast.Literal):
+            v = d.value
+        elif isinstance(d, ast.Unary) and d.op == "-" and isinstance(d.operand, ast.Literal) \
+                and isinstance(d.operand.value, (int, float)):
+            v = -d.operand.value
+        out.append(V.apply_affinity(v, V.Affinity(c.affinity)) if v is not None else None)
+    return out
+
+
+def _or_insert(costs: list[tuple[int, int, int]], prereq: int, run: int, nout: int) -> None:
+    """whereOrInsert: keep (prereq, run, rows out) unless an entry needing no more
+    costs no more; at most 3 entries (N_OR_COST), the dearest giving way."""
+    for k, (p, r, o) in enumerate(costs):
+        if run <= r and (prereq & p) == prereq:
+            costs[k] = (prereq, run, min(o, nout))
+            return
+        if r <= run and (p & prereq) == p:
+            return
+    if len(costs) < 3:
+        costs.append((prereq, run, nout))
+        return
+    k = min(range(len(costs)), key=lambda i: costs[i][1])
+    if costs[k][1] <= run:
+        return
+    costs[k] = (prereq, run, min(costs[k][2], nout))
 
 
 def expand_row(rec: list[Any], layout: tuple[bool, ...], defaults: tuple[Any, ...]) -> list[Any]:
@@ -3759,6 +4750,10 @@ def _functions() -> Any:
     return functions
 
 
+class _Unknown(Exception):
+    """A sub-select's names cannot be told before it is compiled (_need_in_select)."""
+
+
 @dataclass(frozen=True, eq=False)
 class _ColEq:
     """USING/NATURAL join term: left column = right column (not an AST node)."""
@@ -3789,7 +4784,7 @@ def helper_namespace() -> dict[str, Any]:
     from itertools import chain
 
     from pyrite.storage import iter_table
-    from pyrite.storage.cursor import scan_rows
+    from pyrite.storage.cursor import scan_leaf_rows, scan_rows
     from pyrite.storage.record import decode_columns
 
     def sql_or_all(vals: tuple[Any, ...]) -> int | None:
@@ -3800,35 +4795,6 @@ def helper_namespace() -> dict[str, Any]:
             if v is None:
                 res = None
         return res
-
-    # Which of equal rows (1000 and 1000.0) a compound keeps. Without ORDER BY SQLite
-    # inserts the rows into an ephemeral index where an equal row replaces the one
-    # there: the last is kept. With ORDER BY it merges the sorted sides
-    # (multiSelectOrderBy) and skips a row equal to the previous output: the first is
-    # kept, except that UNION drops a left row equal to the right row it meets.
-    def distinct_rows(rows: list[Any], last: bool = True) -> list[Any]:
-        seen: dict[Any, Any] = {}
-        for r in rows:
-            k = tuple(RT.group_key(v, None) for v in r)
-            if last or k not in seen:
-                seen[k] = r
-        return list(seen.values())
-
-    def union_merge(a: list[Any], b: list[Any]) -> list[Any]:
-        right = distinct_rows(b, False)
-        keys = {tuple(RT.group_key(v, None) for v in r) for r in right}
-        return [r for r in distinct_rows(a, False)
-                if tuple(RT.group_key(v, None) for v in r) not in keys] + right
-
-    def intersect_rows(a: list[Any], b: Any, last: bool = True) -> list[Any]:
-        keys = {tuple(RT.group_key(v, None) for v in r) for r in b}
-        return [r for r in distinct_rows(a, last)
-                if tuple(RT.group_key(v, None) for v in r) in keys]
-
-    def except_rows(a: list[Any], b: Any, last: bool = True) -> list[Any]:
-        keys = {tuple(RT.group_key(v, None) for v in r) for r in b}
-        return [r for r in distinct_rows(a, last)
-                if tuple(RT.group_key(v, None) for v in r) not in keys]
 
     def pad_row(row: list[Any], defaults: tuple[Any, ...]) -> list[Any]:
         return list(row) + list(defaults[len(row):])
@@ -3851,40 +4817,80 @@ def helper_namespace() -> dict[str, Any]:
     def raise_trigger(action: str, msg: Any) -> Any:
         raise RT_TriggerRaise(action, msg)
 
+    def run_trigger(X: Any, fn: Any, old: Any, oldk: Any, new: Any, newk: Any) -> Any:
+        """run_trigger(X, body, ...) -> body's result, at most TRIGGER_DEPTH triggers
+        deep (recursive_triggers on; vdbe.c OP_Program's limit and message)."""
+        s = X.session
+        depth = s.__dict__.get("trigger_depth", 0)
+        if depth >= TRIGGER_DEPTH or _stack_nearly_full():
+            raise errors.OperationalError("too many levels of trigger recursion")
+        s.trigger_depth = depth + 1
+        try:
+            return fn(X, old, oldk, new, newk)
+        except RecursionError:  # Python's stack ends before SQLite's 1000 levels
+            raise errors.OperationalError("too many levels of trigger recursion") from None
+        finally:
+            s.trigger_depth = depth
+
     ns: dict[str, Any] = {
-        "__builtins__": {"int": int, "list": list, "tuple": tuple, "set": set, "sorted": sorted,
+        "__builtins__": {"int": int, "float": float, "list": list, "tuple": tuple, "set": set,
+                         "sorted": sorted,
                          "len": len, "type": type, "None": None, "True": True, "False": False},
         "NULLROW": RT.NULLROW, "SENT": RT.SENT, "ISNULL": RT.ISNULL, "SENT_PAIR": RT.SENT_PAIR, "ONE": RT.ONE,
         "chain": chain, "collections_deque": deque, "iter_table": iter_table,
         "decode_columns": decode_columns, "scan_rows": scan_rows,
+        "scan_leaf_rows": scan_leaf_rows,
         "apply_affinity": V.apply_affinity, "truth": V.truth, "sql_and": V.sql_and,
         "sql_or": V.sql_or, "sql_not": V.sql_not, "neg": V.neg, "bitnot": V.bitnot,
         "cast": V.cast, "like": V.like, "glob": V.glob, "sql_or_all": sql_or_all,
-        "distinct_rows": distinct_rows, "intersect_rows": intersect_rows, "union_merge": union_merge,
-        "except_rows": except_rows, "first_row": first_row, "pad_row": pad_row, "current_time": current_time,
-        "raise_trigger": raise_trigger,
+        "first_row": first_row, "pad_row": pad_row, "current_time": current_time,
+        "raise_trigger": raise_trigger, "run_trigger": run_trigger,
     }
     for fn in set(CMP_HELPERS.values()) | set(ARITH_HELPERS.values()):
         ns[fn] = getattr(V, fn)
     from pyrite.storage import iter_index as _iter_index
 
     ns["iter_index"] = _iter_index
-    from pyrite.exec.sorter import sort_iter
+    from pyrite.exec.sorter import DistinctSpill, GroupSpill, compound_rows, sort_iter, sort_runs
 
     ns["sort_iter"] = sort_iter
+    ns["sort_runs"] = sort_runs
+    ns["GroupSpill"] = GroupSpill
+    ns["compound_rows"] = compound_rows
+    ns["DistinctSpill"] = DistinctSpill
     ns["index_rows"] = RT.index_rows
     ns["iter_table_rev"] = RT.iter_table_rev
     ns["rowid_minmax"] = RT.rowid_minmax
     ns["index_minmax"] = RT.index_minmax
+    ns["as_real"] = RT.as_real
     ns["index_minmax_desc"] = RT.index_minmax_desc
     for fn in ("sort_rows", "row_key", "group_key", "to_limit", "limit_rows", "in_list",
                "in_list_aff", "in_rows", "in_rowvals", "first_value", "exists", "cached",
                "row_eq", "rowid_eq", "rowid_in", "rowid_range", "index_eq", "index_in",
                "index_range", "raise_error", "window_values", "index_scan", "index_in_entries",
-               "cover_rows", "index_count", "rowid_range_rev", "in_values", "or_union",
+               "cover_rows", "cover_leaves", "index_count", "rowid_range_rev", "in_values", "or_union",
                "full_rows", "topk_limit", "btree_count"):
         ns[fn] = getattr(RT, fn)
     return ns
+
+
+TRIGGER_DEPTH = 1000  # SQLITE_MAX_TRIGGER_DEPTH
+
+
+def _stack_nearly_full() -> bool:
+    """Whether Python's stack is within TRIGGER_FRAMES of its limit: a trigger level
+    then stops with SQLite's message before a RecursionError surfaces elsewhere
+    (storage reads one as a malformed page)."""
+    import sys
+
+    try:
+        sys._getframe(sys.getrecursionlimit() - TRIGGER_FRAMES)
+    except ValueError:
+        return False
+    return True
+
+
+TRIGGER_FRAMES = 200  # enough stack for one more trigger level's statement
 
 
 class RT_TriggerRaise(Exception):  # noqa: N801 - runtime signal, not an SQL error

@@ -8,6 +8,7 @@ lang_createtable.html, lang_createindex.html, pragma.html."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from pyrite.sql import ast
 
 if TYPE_CHECKING:
     from pyrite.exec.session import Session
+    from pyrite.storage.integrity import TableSpec
 
 Row = tuple[Any, ...]
 
@@ -113,6 +115,9 @@ def _target_temp(s: Session, schema: str | None, temp: bool) -> bool:
 def _schema_done(s: Session, temp: bool) -> None:
     """After a schema change: reload TEMP's catalog, or bump main's schema cookie."""
     if temp:
+        pg = s.temp_pager
+        if pg.page_count > 0:  # TEMP's schema cookie counts its changes too
+            pg.header_set("schema_cookie", pg.header_get("schema_cookie") + 1)
         s.reload_temp()
     else:
         _bump(s)
@@ -291,6 +296,8 @@ def create_index(s: Session, node: ast.CreateIndex) -> None:
         raise errors.OperationalError(f"there is already a {kind} named {node.name}")
     if node.name.lower().startswith("sqlite_"):
         raise errors.OperationalError(f"object name reserved for internal use: {node.name}")
+    for ic in node.columns:
+        _check_no_rowid(ic.expr, t)
     idx = s.catalog.index_from_ast(node, t, 0, node.schema_sql)
     pg = s.temp_pager if t.temp else s.pager
     colls = s.collations
@@ -305,6 +312,25 @@ def create_index(s: Session, node: ast.CreateIndex) -> None:
     fill_index(s, t, idx)
     _schema_insert(s, ["index", node.name, t.name, root, node.schema_sql], pg)
     _schema_done(s, t.temp)
+
+
+def _check_no_rowid(e: Any, t: Table) -> None:
+    """An index key names no rowid (sqlite3ResolveSelfReference with NC_IdxExpr:
+    "no such column: rowid"), unless the table has a column of that name; its
+    WHERE may (on a rowid table)."""
+    import dataclasses
+
+    if isinstance(e, ast.ColumnRef):
+        if not e.quoted and e.column.lower() in ("rowid", "oid", "_rowid_") \
+                and t.column_index(e.column) < 0:
+            raise errors.OperationalError(f"no such column: {e.column}").at(e.pos)
+        return
+    if not dataclasses.is_dataclass(e) or isinstance(e, ast.Select):
+        return
+    for f in dataclasses.fields(e):
+        v = getattr(e, f.name)
+        for x in (v if isinstance(v, tuple) else (v,)):
+            _check_no_rowid(x, t)
 
 
 _DATE_FUNCS = frozenset(("date", "time", "datetime", "julianday", "strftime", "unixepoch",
@@ -368,6 +394,7 @@ def _check_index_expr(e: Any, what: str = "index expressions") -> None:
 def table_rows(s: Session, t: Table, need: set[int] | None = None) -> Any:
     """table_rows(s, t, need) -> (rowid or None, row in column order) for every row
     of t; the VIRTUAL generated columns in `need` (default: all) are computed."""
+    from pyrite.exec.codegen import short_record_defaults
     from pyrite.exec.dml import wr_inverse, wr_rows
     from pyrite.storage import iter_table, record
 
@@ -382,16 +409,16 @@ def table_rows(s: Session, t: Table, need: set[int] | None = None) -> Any:
             yield None, row
         return
     order = t.record_order()
+    defaults = short_record_defaults(t)
     for rowid, payload in iter_table(pg, t.root):
         vals = list(record.decode(payload))
         if gen is not None:
             rec = vals
             vals = [None] * n
             for j, c in enumerate(order):
-                if j < len(rec):
-                    vals[c] = rec[j]
+                vals[c] = rec[j] if j < len(rec) else defaults[c]
         elif len(vals) < n:
-            vals.extend([None] * (n - len(vals)))
+            vals.extend(defaults[len(vals):])
         if t.ipk is not None:
             vals[t.ipk] = rowid
         if gen is not None:
@@ -475,32 +502,49 @@ def fill_index(s: Session, t: Table, idx: Any) -> None:
 
 def _fill_plain(s: Session, t: Table, idx: Any, ki: Any, pg: Any) -> None:
     """fill_index for a rowid table without VIRTUAL columns and an index of plain
-    columns: only the record's first columns up to the last indexed one are decoded,
-    and when every key column holds only TEXT or only numbers (and no collation or
-    DESC applies), entries sort as Python tuples, which is compare's order there."""
+    columns: the rows come decoded a table leaf at a time (cursor.scan_leaf_rows, kept
+    for the reads that follow), and when every key column holds only TEXT or only
+    numbers (and no collation or DESC applies), entries sort as Python tuples, which
+    is compare's order there. A record shorter than the table (written before ALTER
+    TABLE ADD COLUMN) reads the added columns' DEFAULT."""
+    from pyrite.exec.codegen import short_record_defaults
     from pyrite.exec.dml import unique_message
     from pyrite.storage import btree, iter_table, record
+    from pyrite.storage.cursor import scan_leaf_rows
+    from pyrite.storage.text_index import text_index_records
 
     cols = list(idx.columns)
     ipk = t.ipk
     m = max([c for c in cols if c >= 0 and c != ipk], default=-1) + 1
-    decode_columns = record.decode_columns
+    defaults = tuple(short_record_defaults(t))
+    fmt = pg.header_get("schema_format") or 4
+    if len(cols) == 1 and 0 <= cols[0] != ipk and not any(c is not None for c in ki.collations) \
+            and not any(ki.desc) and pg.codec == "utf-8" and fmt >= 4:
+        # a column of TEXT and NULL only: the index records come from the table
+        # records' bytes (storage.text_index), nothing decoded
+        made = text_index_records(iter_table(pg, t.root), cols[0])
+        if made is not None:
+            if idx.unique and made[1]:
+                raise errors.ConstraintError(unique_message(t, idx),
+                                             code=C.SQLITE_CONSTRAINT_UNIQUE)
+            btree.index_build(pg, idx.root, made[0], fmt)
+            return
     entries: list[Any] = []
     app = entries.append
     if m == 0:
-        for rowid, _ in iter_table(pg, t.root):
-            app((rowid,) * (len(cols) + 1))
+        for rows in scan_leaf_rows(pg, t.root):
+            entries += [(rowid,) * (len(cols) + 1) for rowid, _ in rows]
     elif len(cols) == 1 and cols[0] != ipk and cols[0] >= 0:
         c0 = cols[0]
-        for rowid, payload in iter_table(pg, t.root):
-            vals = decode_columns(payload, m)
-            app((vals[c0] if c0 < len(vals) else None, rowid))
+        d0 = defaults[c0]
+        for rows in scan_leaf_rows(pg, t.root):
+            entries += [(r[c0] if c0 < len(r) else d0, rowid) for rowid, r in rows]
     else:
-        for rowid, payload in iter_table(pg, t.root):
-            vals = decode_columns(payload, m)
-            if len(vals) < m:
-                vals.extend([None] * (m - len(vals)))
-            app(tuple([rowid if c < 0 or c == ipk else vals[c] for c in cols]) + (rowid,))
+        for rows in scan_leaf_rows(pg, t.root):
+            for rowid, r in rows:
+                if len(r) < m:
+                    r = r + defaults[len(r):m]
+                app(tuple([rowid if c < 0 or c == ipk else r[c] for c in cols]) + (rowid,))
     k = len(cols)
     plain = not any(c is not None for c in ki.collations) and not any(ki.desc)
     if plain:
@@ -510,7 +554,12 @@ def _fill_plain(s: Session, t: Table, idx: Any, ki: Any, pg: Any) -> None:
                 plain = False
                 break
     if plain:
-        entries.sort()  # the rowid ends each entry: no two are equal
+        if k == 1:
+            # entries came in rowid order: a stable sort on the key alone orders
+            # equal keys by rowid, as the whole tuple would (and compares less)
+            entries.sort(key=operator.itemgetter(0))
+        else:
+            entries.sort()  # the rowid ends each entry: no two are equal
         if idx.unique:
             prev: Any = None
             for e in entries:
@@ -953,6 +1002,15 @@ _FLAGS: dict[str, int] = {
     "trusted_schema": 1, "writable_schema": 0,
 }
 
+# flags compiled into statements: a change drops the statement cache
+_CODE_FLAGS = frozenset(("automatic_index", "ignore_check_constraints", "recursive_triggers"))
+
+
+def flag_default(name: str) -> int:
+    """The default of PRAGMA flag `name` (0 for an unknown one)."""
+    return _FLAGS.get(name, 0)
+
+
 # pragmas that write the database file when given a value
 _WRITES = frozenset(("user_version", "schema_version", "application_id", "default_cache_size"))
 
@@ -1357,6 +1415,131 @@ def _foreign_key_check(s: Session, arg: Any) -> list[Row]:
                 out.append((t.name, rowid, pname, fid))
     return out
 
+
+def integrity_check(s: Session, arg: Any = None, quick: bool = False) -> list[str]:
+    """PRAGMA integrity_check / quick_check [(N | table)] -> result rows, as SQLite
+    3.40 (storage/integrity.py pragma_check): the tables in SQLite's schema-hash
+    order, each with its B-trees and its columns, CHECK constraints and indexes
+    described; what needs SQL (CHECK, index expressions, partial-index WHERE,
+    VIRTUAL columns) goes to storage as functions of a row."""
+    from pyrite.storage.integrity import pragma_check, schema_order
+
+    mx = 100
+    only = None
+    if arg is not None:
+        text = str(arg).strip()
+        if isinstance(arg, int) or text.lstrip("+-").isdigit():
+            mx = int(text)
+            if mx <= 0 or mx > 0x7FFFFFFF:
+                mx = 100
+        else:
+            low = text.lower()
+            only = s.catalog.tables.get(
+                "sqlite_schema" if low in ("sqlite_master", "main.sqlite_master") else low)
+            if only is None:
+                raise errors.OperationalError(f"no such table: {text}")
+    tables = list(s.catalog.tables.items())
+    names = ["sqlite_master" if k == "sqlite_schema" else t.name for k, t in tables]
+    checks = not s.pragma_store.get("ignore_check_constraints", 0)
+    specs = [_integrity_spec(s, tables[pos][1], checks) for pos in schema_order(names)
+             if only is None or tables[pos][1] is only]
+    return pragma_check(s.pager, specs, mx, quick, only is not None)
+
+
+def _integrity_spec(s: Session, t: Table, checks: bool) -> TableSpec:
+    """The TableSpec of t for storage/integrity.py: record positions of what is
+    checked, and functions of a row for the CHECK constraints and for the indexes
+    whose entries need SQL to compute (expressions, partial indexes, VIRTUAL columns)."""
+    from pyrite.exec.codegen import short_record_defaults
+    from pyrite.exec.dml import index_layout
+    from pyrite.storage.integrity import ColumnSpec, IndexSpec, TableSpec
+
+    order = t.record_order()
+    where = {c: n for n, c in enumerate(order)}
+    if t.ipk is not None:
+        where[t.ipk] = -1
+    short = short_record_defaults(t)
+    defaults = [short[c] for c in order]
+    idxs = list(reversed(t.indexes))  # pIndex order: the newest first
+    btrees = ([] if t.without_rowid else [t.root]) + [x.root for x in idxs]
+    if t.without_rowid:
+        btrees.append(t.root)
+    columns = []
+    for c, col in enumerate(t.columns):
+        typ = (col.decl_type or "").upper() if t.strict else ""
+        if c != t.ipk and (col.not_null or typ not in ("", "ANY")):
+            columns.append(ColumnSpec(where.get(c, -1), c, col.name, col.not_null,
+                                      typ if typ not in ("", "ANY") else None))
+    spec = TableSpec(t.name, t.root, t.without_rowid, len(order), btrees, columns,
+                     defaults=defaults)
+    for x in idxs:
+        ki, tail = index_layout(s.collations, t, x)
+        fields = list(x.columns) + (tail if tail is not None else [-1])
+        plain = x.where is None and all(c == -1 or c in where for c in fields)
+        spec.indexes.append(IndexSpec(
+            x.name, x.root, [-1 if c < 0 else where[c] for c in fields] if plain else [],
+            ki, x.unique, [c == -1 or c >= 0 and t.columns[c].not_null for c in x.columns],
+            None if plain else _index_entry(s, t, x, tail)))
+    if t.without_rowid and t.wr_index is not None:
+        spec.pk_key = index_layout(s.collations, t, t.wr_index)[0]
+        spec.pk_cols = len(t.wr_pk)
+    if checks and t.checks:
+        preds = [s.compile_row_predicate(t, e) for _, e in t.checks]
+
+        def check(row: list[Any], rowid: Any) -> bool:
+            """A CHECK constraint is false (not NULL) for the row."""
+            for pred in preds:
+                v = pred(row, rowid)
+                if v is not None and not V.truth(v):
+                    return True
+            return False
+
+        spec.check = check
+    spec.row = _row_maker(s, t, order)
+    return spec
+
+
+def _row_maker(s: Session, t: Table, order: list[int]) -> Callable[[list[Any], Any], list[Any]]:
+    """A function (record values, rowid) -> the row in table column order, the rowid
+    alias and VIRTUAL generated columns filled in, as a read sees it."""
+    n = len(t.columns)
+    ipk = t.ipk
+    virt = [i for i, c in enumerate(t.columns) if c.virtual]
+    gen = generated_filler(s, t, virt) if virt else None
+
+    def row_of(vals: list[Any], rowid: Any) -> list[Any]:
+        row: list[Any] = [None] * n
+        for j, c in enumerate(order):
+            row[c] = vals[j]
+        if ipk is not None:
+            row[ipk] = rowid
+        if gen is not None:
+            gen(row, rowid)
+        return row
+
+    return row_of
+
+
+def _index_entry(s: Session, t: Table, x: Any, tail: list[int] | None
+                 ) -> Callable[[list[Any], Any], list[Any] | None]:
+    """A function (row, rowid) -> the entry of index x for the row, as CREATE INDEX
+    (fill_index) makes it, or None when the row is not in the partial index."""
+    pred = s.compile_row_predicate(t, x.where) if x.where is not None else None
+    exprs = x.exprs or [None] * len(x.columns)
+    fns = [s.compile_row_predicate(t, e) if e is not None else None for e in exprs]
+    cols = list(x.columns)
+
+    def entry(row: list[Any], rowid: Any) -> list[Any] | None:
+        if pred is not None and not V.truth(pred(row, rowid)):
+            return None
+        key = [fn(row, rowid) if fn is not None else (rowid if c < 0 else row[c])
+               for fn, c in zip(fns, cols, strict=True)]
+        key.extend([row[c] for c in tail] if tail is not None else [rowid])
+        return key
+
+    return entry
+
+
 def _collation_list(s: Session) -> list[Row]:
     """User collations newest first, then RTRIM, NOCASE, BINARY (the order of
     SQLite's collation hash with fewer than ten entries)."""
@@ -1376,8 +1559,9 @@ def pragma(s: Session, node: ast.Pragma) -> tuple[list[str], list[Row], bool]:
     name = node.name.lower()
     cols = pragma_columns(node)
     if node.schema is not None:
-        return cols, _schema_pragma_rows(s, node, name) if cols else [], pragma_writes(node)
-    rows = _pragma_rows(s, node, name)
+        rows = _schema_pragma_rows(s, node, name)  # a setting runs even with no columns
+    else:
+        rows = _pragma_rows(s, node, name)
     return cols, rows if cols else [], pragma_writes(node)
 
 
@@ -1410,17 +1594,87 @@ def _schema_pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
         cat.temp = saved
 
 
+_TEMP_PRAGMAS = frozenset((
+    "user_version", "application_id", "schema_version", "page_count", "freelist_count",
+    "journal_mode", "cache_size", "synchronous", "locking_mode", "page_size", "max_page_count",
+    "auto_vacuum", "cache_spill"))
+
+
+def _temp_pragma(s: Session, name: str, val: Any, has: bool) -> list[Row]:
+    """PRAGMA temp.<name>: the TEMP database's own header fields and settings (an
+    in-memory file SQLite opens lazily, with synchronous OFF and exclusive locking;
+    its journal mode, cache size, page size... kept apart from main's)."""
+    p = s._temp_pager  # not opened by reading a pragma
+    store = s.pragma_store
+    header = {"user_version": "user_version", "schema_version": "schema_cookie",
+              "application_id": "application_id"}
+    if name in header:
+        if has:
+            p = _temp_schema_pager(s)
+            p.header_set(header[name], _atoi(val) & 0xFFFFFFFF)
+            return []
+        v = p.header_get(header[name]) if p is not None and p.page_count > 0 else 0
+        return [(v - 2**32 if v >= 2**31 else v,)]
+    if name in ("page_count", "freelist_count"):
+        if p is None or p.page_count == 0:
+            return [(0,)]
+        return [(p.page_count if name == "page_count" else p.header_get("freelist_count"),)]
+    key = "temp." + name
+    if name == "journal_mode":
+        mode = str(val).lower() if val is not None else ""
+        if mode in ("delete", "truncate", "persist", "memory", "off"):
+            store[key] = mode  # TEMP is never WAL
+        return [(store.get(key, "delete"),)]
+    if name == "synchronous":
+        return [] if has else [(0,)]
+    if name == "locking_mode":
+        return [("exclusive",)]
+    if name in ("cache_size", "page_size", "auto_vacuum"):
+        if has:
+            if name == "cache_size":
+                store[key] = _atoi(val)
+            elif name == "page_size":
+                ps = _atoi(val)
+                if (p is None or p.page_count == 0) and 512 <= ps <= 65536 and ps & (ps - 1) == 0:
+                    store[key] = ps
+            elif p is None or p.page_count == 0:
+                mode = _ztext(val).lower()
+                av = {"none": 0, "full": 1, "incremental": 2}.get(mode)
+                store[key] = av if av is not None else max(0, min(_atoi(val), 2))
+            return []
+        # cache_size: SQLite's default until TEMP is opened, then the schema's own 0
+        opened = p is not None and p.page_count > 0
+        dflt = {"cache_size": 0 if opened else -2000, "page_size": 4096, "auto_vacuum": 0}
+        return [(store.get(key, dflt[name]),)]
+    if name == "max_page_count":
+        if has:
+            n = _atoi(val, 64)
+            if n > 0:
+                store[key] = max(min(n, 0xFFFFFFFF), p.page_count if p is not None else 0)
+        return [(store.get(key, _MAX_PAGE_COUNT),)]
+    assert name == "cache_spill"
+    if has:
+        return []
+    return [(_cache_pages(int(store.get("temp.cache_size", -2000)),
+                          int(store.get("temp.page_size", 4096))),)]
+
+
 def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
     """The result rows of one PRAGMA (pragma.c sqlite3Pragma), after doing what it sets."""
     val = _pragma_value(node.value)
     has = node.value is not None
+    if node.schema is not None and node.schema.lower() == "temp" and name in _TEMP_PRAGMAS:
+        return _temp_pragma(s, name, val, has)
     p = s.pager
     cat = s.catalog
     store = s.pragma_store
     if name in ("table_info", "table_xinfo"):
         return _table_info(s, val, name == "table_xinfo") if has else []
     if name == "table_list":
-        return _table_list(s, val)
+        rows = _table_list(s, val)
+        if node.schema is not None:
+            rows = [r for r in rows if r[0] == node.schema.lower()]
+        return rows
     if name == "index_list":
         return _index_list(s, val) if has else []
     if name == "index_xinfo":
@@ -1433,6 +1687,8 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
         return _foreign_key_check(s, val)
     if name in _FLAGS:
         if has:
+            if name in _CODE_FLAGS and int(store.get(name, _FLAGS[name])) != _boolean(val):
+                s.invalidate_cache()
             store[name] = _boolean(val)
             if name == "foreign_keys":
                 s.foreign_keys = store[name]
@@ -1522,7 +1778,7 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
         enc = p.header_get("text_encoding") if p.page_count > 0 else 1
         return [({2: "UTF-16le", 3: "UTF-16be"}.get(enc, "UTF-8"),)]
     if name in ("integrity_check", "quick_check"):
-        return [(m,) for m in s.integrity_check(val, name == "quick_check")]
+        return [(m,) for m in integrity_check(s, val, name == "quick_check")]
     if name == "database_list":
         out: list[Row] = [(0, "main", s.path if s.path != ":memory:" else "")]
         if cat.temp is not None:
@@ -1583,6 +1839,7 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
     if name == "wal_autocheckpoint":
         if has:
             store[name] = max(0, _atoi(val))
+            p.real.autocheckpoint = store[name]  # per database file in this process
         return [(int(store.get(name, 1000)),)]
     if name == "analysis_limit":
         if has:
@@ -1629,9 +1886,8 @@ def _pragma_rows(s: Session, node: ast.Pragma, name: str) -> list[Row]:
             btree.incremental_vacuum(p, _atoi(val) if has else 0)
         return []
     if name == "wal_checkpoint":
-        if p.journal_mode != "wal":
-            return [(0, -1, -1)]
-        return [(0, 0, 0)]
+        mode = str(val).lower() if has and val is not None else "passive"
+        return [p.wal_checkpoint(mode if mode in ("full", "restart", "truncate") else "passive")]
     return []
 
 
@@ -1967,41 +2223,62 @@ def _mentions(sql: str, name: str, skip_first_id: bool) -> bool:
 
 
 def analyze(s: Session, node: ast.Analyze) -> None:
-    """ANALYZE: write sqlite_stat1 rows (tbl, idx, "nrow avg-per-prefix...")."""
+    """ANALYZE [schema | [schema.]table-or-index] (analyze.c sqlite3Analyze): each
+    schema's sqlite_stat1 gets rows (tbl, idx, "nrow avg-per-prefix...") for its own
+    tables, the table made even when there is none; no name: every schema but TEMP."""
+    cat = s.catalog
+
+    def tables(c: Any) -> list[Table]:
+        return [t for t in c.tables.values() if not t.name.lower().startswith("sqlite_")]
+
+    jobs: list[tuple[bool, list[Table]]] = []
+    if node.name is None:
+        jobs.append((False, tables(cat)))
+    elif node.schema is None and cat.schema(node.name) is not None:
+        temp = node.name.lower() == "temp"
+        jobs.append((temp, tables(cat.of(temp))))
+    else:
+        if node.schema is not None and cat.schema(node.schema) is None:
+            raise errors.OperationalError(f"unknown database {node.schema}")
+        low = node.name.lower()
+        for c in cat.search(node.schema):
+            t1 = c.tables.get(low)
+            ix = c.indexes.get(low) if t1 is None else None
+            if ix is not None:
+                t1 = c.tables.get(ix.table.lower())
+            if t1 is not None:
+                jobs.append((c is not cat, [t1]))
+                break
+        else:
+            where = "" if node.schema is None else node.schema + "."
+            raise errors.OperationalError(f"no such table: {where}{node.name}")
+    for temp, targets in jobs:
+        _analyze_schema(s, temp, targets)
+
+
+def _analyze_schema(s: Session, temp: bool, targets: list[Table]) -> None:
+    """ANALYZE of some tables of one schema (main's or TEMP's)."""
     from pyrite.storage import TableCursor, btree, iter_index, iter_table, record
 
-    cat = s.catalog
-    targets = [t for t in cat.tables.values() if not t.name.lower().startswith("sqlite_")
-               and not t.temp]
-    if node.name is not None:
-        low = node.name.lower()
-        t1 = cat.tables.get(low)
-        ix = cat.indexes.get(low)
-        if t1 is not None:
-            targets = [t1]
-        elif ix is not None:
-            t2 = cat.tables.get(ix.table.lower())
-            targets = [t2] if t2 is not None else []
-        elif low not in ("main",):
-            raise errors.OperationalError(f"no such table: {node.name}")
-    if not targets:
-        return
+    cat = s.catalog.of(temp)
+    pg = _temp_schema_pager(s) if temp else s.pager
     if cat.tables.get("sqlite_stat1") is None:
-        root = btree.create_table(s.pager)
+        root = btree.create_table(pg)
         _schema_insert(s, ["table", "sqlite_stat1", "sqlite_stat1", root,
-                           "CREATE TABLE sqlite_stat1(tbl,idx,stat)"])
-        _bump(s)
+                           "CREATE TABLE sqlite_stat1(tbl,idx,stat)"], pg)
+        _schema_done(s, temp)
+        cat = s.catalog.of(temp)
     stat = cat.tables["sqlite_stat1"]
     names = {t.name.lower() for t in targets}
-    cur = TableCursor(s.pager, stat.root)
-    for rowid, payload in list(iter_table(s.pager, stat.root)):
+    cur = TableCursor(pg, stat.root)
+    for rowid, payload in list(iter_table(pg, stat.root)):
         rec = record.decode(payload)
         if isinstance(rec[0], str) and rec[0].lower() in names and cur.seek(rowid):
             cur.delete()
     from pyrite.storage import KeyInfo
 
     for t in targets:
-        nrow = sum(1 for _ in iter_table(s.pager, t.root))
+        nrow = sum(1 for _ in iter_table(pg, t.root))
         if not t.indexes:
             if nrow:
                 cur.insert(cur.max_rowid() + 1, bytes(record.encode([t.name, None, str(nrow)])))
@@ -2015,7 +2292,7 @@ def analyze(s: Session, node: ast.Analyze) -> None:
             distinct = [0] * k
             prev: tuple[Any, ...] | None = None
             n = 0
-            for e in iter_index(s.pager, idx.root, ki):
+            for e in iter_index(pg, idx.root, ki):
                 n += 1
                 key = tuple(e[:k])
                 first_diff = 0

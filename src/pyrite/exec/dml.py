@@ -18,6 +18,7 @@ from pyrite import errors
 from pyrite.exec import fkey as _fkey
 from pyrite.exec import values as V
 from pyrite.exec.codegen import Compiler, Cte, Scope, Src
+from pyrite.exec.runtime import NULLROW
 from pyrite.exec.runtime import rowid_value as _rowid_value
 from pyrite.exec.source import Func
 from pyrite.planner.catalog import AFF_BLOB, Index, Table, generated_deps, generated_order
@@ -50,6 +51,7 @@ class UpsertHit(Exception):
         self.clause = clause
 
 
+_BUILTIN_COLLATIONS = frozenset(("BINARY", "NOCASE", "RTRIM"))
 _CONSTRAINT_DATATYPE = 3091  # SQLITE_CONSTRAINT_DATATYPE (absent from CPython 3.11's list)
 _STRICT_OK: dict[str, tuple[type, ...]] = {
     "INT": (int,), "INTEGER": (int,), "REAL": (float,), "TEXT": (str,), "BLOB": (bytes,)}
@@ -145,6 +147,7 @@ class TableWriter:
         self.affs = st.affs
         self.aff_fast = st.aff_fast
         self.notnull = st.notnull
+        self._valid = bool(st.strict or st.notnull or checks)  # _validate has work to do
         pg = self.pg
         self.idx: list[tuple[Index, Any, Any]] = [
             (idx, ki, _IndexCursor(pg, idx.root, ki)) for idx, ki in st.key_infos]
@@ -157,6 +160,9 @@ class TableWriter:
         self.upserts: list[tuple[frozenset[int] | None, Callable[..., Any] | None,
                                  Callable[..., Any] | None]] = []
         self.upserted = False  # the last insert() became the UPSERT's UPDATE
+        # (BEFORE, AFTER) DELETE triggers of rows REPLACE removes: set by the
+        # statement's code when PRAGMA recursive_triggers is on (replace_delete)
+        self.replace_triggers: tuple[list[Any], list[Any]] | None = None
         self._in_upsert = False
         # foreign keys (exec/fkey.py): the table's plan while PRAGMA foreign_keys is on;
         # fk_cols: the columns an UPDATE's SET names (None: those whose value changes)
@@ -179,18 +185,19 @@ class TableWriter:
             return p[2]
         return None
 
-    def rowid_eq(self, v: Any) -> Any:
+    def rowid_eq(self, v: Any) -> tuple[tuple[int, bytes], ...]:
         """The statement's own row lookup by rowid (runtime.rowid_eq through
-        btree.table_find), remembering where the row is: the update or delete that
-        follows need not descend again."""
+        btree.table_find): ((rowid, payload),) or (), remembering where the row is:
+        the update or delete that follows need not descend again."""
         r = v if type(v) is int else _rowid_value(v)
         if r is None:
-            return
+            return ()
         pg = self.pg
         pos, payload = _btree.table_find(pg, self.t.root, r)
-        if payload is not None:
-            self._pos = (r, pg.gen, pos)
-            yield r, payload
+        if payload is None:
+            return ()
+        self._pos = (r, pg.gen, pos)
+        return ((r, payload),)
 
     def _action(self, own: str | None) -> str:
         return (self.conflict or own or "ABORT").upper()
@@ -253,13 +260,11 @@ class TableWriter:
     def _prepare(self, vals: list[Any], rowid: Any) -> int:
         """Affinity, rowid choice, NOT NULL and CHECK; returns the rowid."""
         affs = self.affs
-        fast = self.aff_fast
-        for i in range(self.ncols):
-            v = vals[i]
-            if v is not None:
-                k = fast[i]
-                if k is not True and (type(v) is not k or v == 0.0 and k is float):
-                    vals[i] = V.apply_affinity(v, affs[i])
+        i = 0
+        for v, k in zip(vals, self.aff_fast, strict=True):
+            if v is not None and k is not True and (type(v) is not k or v == 0.0 and k is float):
+                vals[i] = V.apply_affinity(v, affs[i])
+            i += 1
         if self.ipk is not None:
             rowid = vals[self.ipk]
         if rowid is None:
@@ -275,7 +280,8 @@ class TableWriter:
             vals[self.ipk] = rowid
         if self.gen is not None:
             self.gen(vals, rowid)
-        self._validate(vals, rowid)
+        if self._valid:
+            self._validate(vals, rowid)
         return int(rowid)
 
     def fill(self, vals: list[Any], rowid: Any) -> None:
@@ -383,11 +389,13 @@ class TableWriter:
                 return r
         raise errors.OperationalError("database or disk is full", code=C.SQLITE_FULL)
 
-    def _check_unique(self, vals: list[Any], rowid: int, old_rowid: int | None) -> list[int]:
-        """Returns rowids to delete first (REPLACE); raises on other conflicts."""
+    def _check_unique(self, vals: list[Any], rowid: int, old_rowid: int | None,
+                      exists: bool | None = None) -> list[int]:
+        """Returns rowids to delete first (REPLACE); raises on other conflicts.
+        exists: whether the table holds rowid, when the caller has just _locate'd it."""
         t = self.t
         victims: list[int] = []
-        if rowid != old_rowid and self._locate(rowid)[3]:
+        if rowid != old_rowid and (self._locate(rowid)[3] if exists is None else exists):
             own = t.pk_conflict if t.ipk is not None else None
             u = self._upsert_for(frozenset((-1,)))
             if u >= 0 and old_rowid is None:
@@ -453,14 +461,6 @@ class TableWriter:
         self._pos = (rowid, pg.gen, pos)
         return pos
 
-    def _put(self, rowid: int, payload: bytes) -> None:
-        """Write the table entry, reusing _locate's position when still valid."""
-        pg = self.pg
-        p = self._pos
-        self._pos = None
-        at = p[2] if p is not None and p[0] == rowid and p[1] == pg.gen else None
-        _btree.table_insert(pg, self.t.root, rowid, payload, at)
-
     def _encode(self, vals: list[Any]) -> bytes:
         if self.virt:
             return _encode_row([None if c == self.ipk else vals[c] for c in self.rec_cols])
@@ -501,9 +501,15 @@ class TableWriter:
     def insert(self, vals: list[Any], rowid: Any = None) -> int | None:
         """insert(vals, rowid) -> the rowid written (or updated by UPSERT), None if skipped.
         `vals` is left holding the stored values (affinity applied, rowid alias set)."""
+        pg = self.pg
+        root = self.t.root
         try:
             r = self._prepare(vals, rowid)
-            victims = self._check_unique(vals, r, None)
+            # where the row goes: the write below uses it unless REPLACE removed rows
+            # first (the checks in between only read)
+            at = _btree.table_locate(pg, root, r)
+            victims = self._check_unique(vals, r, None, at[3]) if (
+                at[3] or self.has_unique) else ()
         except IgnoreRow:
             return None
         except UpsertHit as hit:
@@ -514,8 +520,9 @@ class TableWriter:
         for v in victims:
             old = self._read(v)
             if old is not None:
-                self.delete(v, old)
-        self._put(r, self._encode(vals))
+                self.replace_delete(v, old)
+        payload = self._encode(vals)
+        _btree.table_insert(pg, root, r, payload, None if victims else at)
         for idx, _, icur in self.idx:
             if self._covers(idx, vals, r):
                 icur.insert(self._key(idx, vals, r) + (r,))
@@ -528,8 +535,28 @@ class TableWriter:
         ctx.session.last_insert_rowid = r
         return r
 
-    def delete(self, rowid: int, old: list[Any]) -> None:
+    def replace_delete(self, rowid: Any, old: list[Any]) -> None:
+        """Delete a row a REPLACE conflict removes; its DELETE triggers fire around it
+        only with PRAGMA recursive_triggers on (insert.c: replace_triggers)."""
+        rt = self.replace_triggers
+        if rt is None:
+            self.delete(rowid, old)
+            return
+        for b in rt[0]:
+            self.ctx.fire(b, old, rowid, NULLROW, None)
+        self.delete(rowid, old)
+        for a in rt[1]:
+            self.ctx.fire(a, old, rowid, NULLROW, None)
+
+    def delete(self, rowid: int, old: list[Any] | None) -> None:
+        """delete(rowid, old): old is the row, or None from a DELETE that did not read
+        it (no index, trigger, RETURNING or generated column needs it); read here
+        when something still does (a foreign key: PRAGMA foreign_keys is per run)."""
         fk = self.fk
+        if old is None and (fk is not None or self.idx):
+            old = self._read(rowid)
+            if old is None:
+                return
         if fk is not None:
             _fkey.before_write(self, fk, rowid, old, None)
         at = self._found(rowid)
@@ -538,9 +565,10 @@ class TableWriter:
             _btree.table_delete(self.pg, self.t.root, rowid, at)
         elif self.cur.seek(rowid):
             self.cur.delete()
-        for idx, _, icur in self.idx:
-            if self._covers(idx, old, rowid):
-                icur.delete_values(self._key(idx, old, rowid) + (rowid,))
+        if old is not None:
+            for idx, _, icur in self.idx:
+                if self._covers(idx, old, rowid):
+                    icur.delete_values(self._key(idx, old, rowid) + (rowid,))
         if fk is not None:
             _fkey.after_write(self, fk, rowid, old, None, None)
 
@@ -553,7 +581,8 @@ class TableWriter:
             return False
         try:
             r = self._prepare(new, rowid if self.ipk is None else None)
-            victims = self._check_unique(new, r, rowid)
+            victims = self._check_unique(new, r, rowid) if (
+                r != rowid or self.has_unique) else ()
         except IgnoreRow:
             return False
         for v in victims:
@@ -561,7 +590,7 @@ class TableWriter:
                 continue
             o = self._read(v)
             if o is not None:
-                self.delete(v, o)
+                self.replace_delete(v, o)
         fk = self.fk
         if fk is not None:
             _fkey.before_write(self, fk, rowid, old, new)
@@ -604,9 +633,11 @@ class WriterSlot:
             self.free = None
             session = ctx.session
             pg = session.temp_pager if t.temp else ctx.pager
-            if pg is w.pg and w._st is _table_static(session, t):
+            st = w._st
+            if pg is w.pg and st.table is t and st.generation == session.catalog.generation:
                 w.ctx = ctx
                 w.upserts = []
+                w.replace_triggers = None
                 w._in_upsert = False
                 w._pos = None
                 w.fk = _fkey.plan_for(session, t) if session.foreign_keys else None
@@ -848,14 +879,15 @@ class WrTableWriter(TableWriter):
         for v in victims:
             old = self._read(v)
             if old is not None:
-                self.delete(None, old)
+                self.replace_delete(None, old)
         self._write(vals)
         self.ctx.changes += 1
         if self.fk is not None:
             _fkey.after_write(self, self.fk, None, None, vals, None)
         return pk
 
-    def delete(self, rowid: Any, old: list[Any]) -> None:
+    def delete(self, rowid: Any, old: list[Any] | None) -> None:
+        assert old is not None  # a WITHOUT ROWID row is found by its values
         fk = self.fk
         if fk is not None:
             _fkey.before_write(self, fk, None, old, None)
@@ -881,7 +913,7 @@ class WrTableWriter(TableWriter):
                 continue
             o = self._read(v)
             if o is not None:
-                self.delete(None, o)
+                self.replace_delete(None, o)
         fk = self.fk
         if fk is not None:
             _fkey.before_write(self, fk, None, old, new)
@@ -945,6 +977,23 @@ class DmlCompiler(Compiler):
     returning_decls: list[str | None]
     # UPDATE/DELETE: (the target's Src, the writer's local name) while its loops compile
     _wtarget: tuple[Src, str] | None = None
+    _one_row = False  # _scan_target's loop reads the target by rowid: one row at most
+    # The statement writes one row at most and every check that can fail (constraints,
+    # expressions, user collations) runs before its first page write: failing, it
+    # wrote nothing, so it needs no statement savepoint while PRAGMA foreign_keys is
+    # off -- an I/O or corruption error inside its writes must then roll back the
+    # transaction (SQLite: usesStmtJournal false; sqlite3VdbeHalt's special errors).
+    single_write = False
+
+    def _single_target(self, t: Table) -> bool:
+        """The writer evaluates nothing after its first write on t (no trigger, no
+        expression or partial index, no user collation in an index) and t is a rowid
+        table of the main pager; at top level (not a trigger body)."""
+        return (self.outer is None and not t.without_rowid and not t.temp
+                and not self.catalog.triggers_on(t)
+                and not any(i.exprs or i.where is not None or any(
+                    (c or "BINARY").upper() not in _BUILTIN_COLLATIONS for c in i.collations)
+                    for i in t.indexes))
 
     @property
     def _slots(self) -> dict[str, str]:
@@ -1005,11 +1054,13 @@ class DmlCompiler(Compiler):
             if wt is not None and wt[0] is src and it.startswith("rowid_eq("):
                 # the writer reads the row itself: its update/delete then needs no seek
                 it = f"{wt[1]}.rowid_eq({it.split(', ', 2)[2]}"
+                self._one_row = True
             return it, desc
         self.path_decoded = True
         pk = t.wr_index
         assert pk is not None
-        label = t.name if src.name.lower() == t.name.lower() else f"{t.name} AS {src.name}"
+        label = src.label or (
+            t.name if src.name.lower() == t.name.lower() else f"{t.name} AS {src.name}")
         eqs: dict[int, ast.Expr] = {}
         ins: dict[int, ast.InList] = {}
         lows: dict[int, tuple[ast.Expr, bool]] = {}
@@ -1064,11 +1115,16 @@ class DmlCompiler(Compiler):
         main.nest(f)
         return fname
 
-    def writer_setup(self, t: Table, conflict: str | None, main: Func, gen: bool = True) -> str:
+    def writer_setup(self, t: Table, conflict: str | None, main: Func, gen: bool = True,
+                     changed: set[int] | None = None) -> str:
         """Emit the writer construction; returns its local name. gen: the statement
-        writes new rows (INSERT, UPDATE), so the writer computes generated columns."""
+        writes new rows (INSERT, UPDATE), so the writer computes generated columns.
+        changed: an UPDATE's SET columns, whose CHECKs alone are tested."""
         checks = []
-        for name, expr in t.checks:
+        ignore = self.pragma_flag("ignore_check_constraints")  # CHECKs not enforced
+        for name, expr in () if ignore else t.checks:
+            if changed is not None and not self._check_reads(t, expr, changed):
+                continue  # sqlite3ExprReferencesUpdatedColumn: an UPDATE skips it
             fname = self.fresh("chk")
             f = Func(f"def {fname}(row, rowid):")
             src = self.table_src(t, t.name, "row", "rowid")
@@ -1117,12 +1173,42 @@ class DmlCompiler(Compiler):
             slot = self.const(WriterSlot(t, conflict))
             main.emit(0, f"{w} = {slot}.take(X)")
             self._slots[w] = slot
-            return w
-        make = self.const(WrTableWriter if t.without_rowid else TableWriter)
-        main.emit(0, f"{w} = {make}(X, {self.const(t)}, {self.const(conflict)}, "
-                     f"[{', '.join(checks)}], [{', '.join(defaults)}], {{{', '.join(partial)}}}, "
-                     f"{{{', '.join(keys)}}}, {gname})")
+        else:
+            make = self.const(WrTableWriter if t.without_rowid else TableWriter)
+            main.emit(0, f"{w} = {make}(X, {self.const(t)}, {self.const(conflict)}, "
+                         f"[{', '.join(checks)}], [{', '.join(defaults)}], "
+                         f"{{{', '.join(partial)}}}, {{{', '.join(keys)}}}, {gname})")
+        if gen and self.pragma_flag("recursive_triggers") and (conflict == "REPLACE" or (
+                conflict is None and (t.pk_conflict == "REPLACE" or any(
+                    i.on_conflict == "REPLACE" for i in t.indexes)))):
+            before = self.trigger_funcs(t, "DELETE", "BEFORE", set(), main)
+            after = self.trigger_funcs(t, "DELETE", "AFTER", set(), main)
+            if before or after:
+                main.emit(0, f"{w}.replace_triggers = ([{', '.join(before)}], "
+                             f"[{', '.join(after)}])")
         return w
+
+    @staticmethod
+    def _check_reads(t: Table, expr: ast.Expr, changed: set[int]) -> bool:
+        """Whether a CHECK reads a column an UPDATE changes (the rowid when the
+        INTEGER PRIMARY KEY changes; a generated column when one it reads does)."""
+        from pyrite.planner.catalog import column_refs
+
+        grown = set(changed)
+        more = True
+        while more:  # generated columns over changed ones change too
+            more = False
+            for i, c in enumerate(t.columns):
+                if c.generated is not None and i not in grown and generated_deps(t, i) & grown:
+                    grown.add(i)
+                    more = True
+        for name in column_refs(expr):
+            i = t.column_index(name)
+            if i < 0 and name in ("rowid", "oid", "_rowid_"):
+                i = t.ipk if t.ipk is not None else -1
+            if i in grown or (i == -1 and -1 in grown):
+                return True
+        return False
 
     def returning(self, items: tuple[ast.ResultColumn, ...], sc: Scope) -> str:
         """Compile RETURNING items over scope sc; returns the row tuple expression."""
@@ -1181,6 +1267,11 @@ class DmlCompiler(Compiler):
             else:
                 parts.append("None")
         rowid_expr = f"row[{targets.index(-1)}]" if -1 in targets else "None"
+        src_sel = node.source
+        self.single_write = self._single_target(t) and not node.upsert \
+            and not node.returning and (src_sel is None or (
+                isinstance(src_sel.body, ast.Values) and len(src_sel.body.rows) == 1
+                and src_sel.with_ is None and src_sel.limit is None))
         before = self.trigger_funcs(t, "INSERT", "BEFORE", set(), main)
         after = self.trigger_funcs(t, "INSERT", "AFTER", set(), main)
         if before or after:
@@ -1290,12 +1381,24 @@ class DmlCompiler(Compiler):
                     or node.timing.upper() != timing:
                 continue
             if trg.name.lower() in self.trigger_stack:
-                continue  # recursive_triggers is off: a trigger never re-fires itself
+                # a trigger re-fires itself only with recursive_triggers on: the
+                # function being compiled, called again (run_trigger counts depth)
+                again = self.trigger_fnames.get(trg.name.lower())
+                if again is not None and self.pragma_flag("recursive_triggers"):
+                    names.append(again)
+                continue
             if event == "UPDATE" and node.update_columns and not (
                     {c.lower() for c in node.update_columns} & set_cols):
                 continue
             fname = self.fresh("trg")
             f = Func(f"def {fname}(X, old, oldk, new, newk):")
+            entry = fname
+            if self.pragma_flag("recursive_triggers"):
+                entry = self.fresh("trg")
+                g = Func(f"def {entry}(X, old, oldk, new, newk):")
+                g.emit(0, f"return run_trigger(X, {fname}, old, oldk, new, newk)")
+                main.nest(g)
+            self.trigger_fnames[trg.name.lower()] = entry
             oldsrc = self.table_src(t, "old", "old", "oldk")
             newsrc = self.table_src(t, "new", "new", "newk")
             oldsrc.used = set(range(len(t.columns)))
@@ -1324,24 +1427,28 @@ class DmlCompiler(Compiler):
                 self.default_schema = saved[3]
                 del self.ctes[saved[2]:]
                 self.trigger_stack.pop()
+                del self.trigger_fnames[trg.name.lower()]
             main.nest(f)
-            names.append(fname)
+            names.append(entry)
         return names
 
     # ---- UPDATE / DELETE
 
     def _scan_target(self, t: Table, alias: str | None, where: ast.Expr | None,
-                     from_: ast.FromItem | None = None, writer: str | None = None
-                     ) -> tuple[Scope, Src, Func, int]:
+                     from_: ast.FromItem | None = None, writer: str | None = None,
+                     ref: ast.TableRef | None = None) -> tuple[Scope, Src, Func, int]:
         f = Func(f"def {self.fresh('f')}():")
         src = self.table_src(t, alias)
         src.full_row = False  # rows read from the table: VIRTUAL columns computed on read
+        if ref is not None:
+            src.label = self.plan_name(ref)  # main.t in EXPLAIN QUERY PLAN
         sc = Scope([src], self.outer, f)
         on_terms: list[list[ast.Expr]] = [[]]
         if from_ is not None:
             self._join_from(sc, from_, f, on_terms)
         saved = self._wtarget
         self._wtarget = (src, writer) if writer is not None and from_ is None else None
+        self._one_row = False
         try:
             level = self.gen_loops(sc, f, where, on_terms)
         finally:
@@ -1387,17 +1494,24 @@ class DmlCompiler(Compiler):
 
     def _limit_where(self, t: Table, ref: ast.TableRef, where: ast.Expr | None,
                      order_by: tuple[ast.OrderingTerm, ...], limit: ast.Expr | None,
-                     offset: ast.Expr | None) -> ast.Expr | None:
+                     offset: ast.Expr | None, from_: ast.FromItem | None = None
+                     ) -> ast.Expr | None:
         """UPDATE/DELETE … ORDER BY … LIMIT … OFFSET: as SQLite's sqlite3LimitWhere,
         the WHERE becomes `rowid IN (SELECT rowid FROM t WHERE … ORDER BY … LIMIT …)`,
-        so the rows chosen are fixed before any of them is written."""
+        so the rows chosen are fixed before any of them is written. UPDATE … FROM:
+        the LIMIT counts rows of the join (the sub-select joins the FROM items too,
+        and the join's WHERE stays)."""
         if limit is None:
             return where
-        key = ast.ColumnRef(None, None, "rowid")
-        inner = ast.TableRef(ref.schema, ref.name, ref.alias, ref.indexed_by, ref.not_indexed)
-        sub = ast.Select(ast.SelectCore((ast.ResultColumn(key),), inner, where),
-                         None, order_by, limit, offset)
-        return ast.InSelect(ast.ColumnRef(None, ref.alias or t.name, "rowid"), sub, False)
+        key = ast.ColumnRef(None, ref.alias or t.name, "rowid")
+        inner: ast.FromItem = ast.TableRef(ref.schema, ref.name, ref.alias, ref.indexed_by,
+                                           ref.not_indexed)
+        if from_ is not None:
+            inner = ast.Join(inner, from_, ",")
+        sub = ast.Select(ast.SelectCore((ast.ResultColumn(key),), inner, where), None, order_by,
+                         limit, offset)
+        found = ast.InSelect(key, sub, False)
+        return found if from_ is None or where is None else ast.Binary("AND", where, found)
 
     def _old_row(self, t: Table, src: Src, sc: Scope) -> str:
         parts: list[str] = []
@@ -1452,12 +1566,19 @@ class DmlCompiler(Compiler):
     def gen_update(self, node: ast.Update, main: Func) -> None:
         self.push_with(node.with_)
         t = self.target(node.table)
-        w = self.writer_setup(t, node.conflict, main)
+        set_cols = {t.column_index(c) for sc_ in node.sets for c in sc_.columns}
+        w = self.writer_setup(t, node.conflict, main, changed=set_cols)
         where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
-                                  node.offset)
-        sc, src, f, level = self._scan_target(t, node.table.alias, where, node.from_, w)
+                                  node.offset, node.from_)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where, node.from_, w,
+                                              node.table)
         buf, mark = "", -1
-        if node.from_ is None:
+        # one row at most (found by rowid): its SET values are computed after the
+        # WHERE read it and before it is written either way, so no second pass
+        two_pass = node.from_ is None and not self._one_row
+        self.single_write = self._one_row and node.from_ is None and not node.returning \
+            and self._single_target(t)
+        if two_pass:
             # Two passes, as SQLite's UPDATE: the WHERE picks every row first; then
             # row by row the SET expressions are computed and (while this generator
             # waits) the row written, so a subquery of a later row sees the earlier
@@ -1507,7 +1628,7 @@ class DmlCompiler(Compiler):
             else:
                 new_parts.append(str(src.kvar) if i == t.ipk else f"{src.rvar}[{i}]")
         f.emit(level, f"yield {src.kvar}, {old}, [{', '.join(new_parts)}]")
-        if node.from_ is None:
+        if two_pass:
             # Without one-pass (REPLACE, triggers, a changed rowid) SQLite collects the
             # rowids in a RowSet and updates the rows in rowid order (update.c)
             replace = node.conflict == "REPLACE" or (node.conflict is None and any(
@@ -1586,8 +1707,14 @@ class DmlCompiler(Compiler):
         w = self.writer_setup(t, None, main, gen=False)
         where = self._limit_where(t, node.table, node.where, node.order_by, node.limit,
                                   node.offset)
-        sc, src, f, level = self._scan_target(t, node.table.alias, where, None, w)
-        old = self._old_row(t, src, sc)
+        sc, src, f, level = self._scan_target(t, node.table.alias, where, None, w, node.table)
+        # the old row, unless nothing reads it: then the row need not be decoded
+        # (TableWriter.delete reads it itself when a foreign key needs it)
+        need_old = t.without_rowid or bool(t.indexes) or bool(node.returning) \
+            or t.has_generated() or any(tr.node.event.upper() == "DELETE"
+                                        for tr in self.catalog.triggers_on(t))
+        old = self._old_row(t, src, sc) if need_old else "None"
+        self.single_write = self._one_row and not node.returning and self._single_target(t)
         f.emit(level, f"yield {src.kvar}, {old}")
         self.finish_sources(sc)
         main.nest(f)

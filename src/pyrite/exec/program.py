@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any
 
 from pyrite.exec.source import Func
@@ -17,6 +18,12 @@ Row = tuple[Any, ...]
 RunFn = Callable[[tuple[Any, ...], Any, Any], Iterator[Row]]
 
 _BASE_NS: dict[str, Any] | None = None
+
+# Code objects by generated source. The source holds no SQL text (constants live in
+# the namespace), so statements of one shape -- in every connection, and again after
+# a schema change -- share one compile().
+_CODE: dict[str, CodeType] = {}
+_CODE_MAX = 1024
 
 
 def _base_namespace() -> dict[str, Any]:
@@ -38,6 +45,8 @@ class Program:
     generation: int = 0
     source: str = ""
     plan: list[tuple[int, int, str]] = field(default_factory=list)
+    # DmlCompiler.single_write: no statement savepoint needed (foreign_keys off)
+    single_write: bool = False
 
 
 def build(main: Func, consts: list[Any], placeholders: dict[str, Any], pre: list[str]) -> tuple[RunFn, str]:
@@ -53,12 +62,17 @@ def build(main: Func, consts: list[Any], placeholders: dict[str, Any], pre: list
     ns = dict(_base_namespace())
     for i, v in enumerate(consts):
         ns[f"c{i}"] = v
-    try:
-        code = compile(text, "<pyrite>", "exec")
-    except (SyntaxError, RecursionError, MemoryError) as e:
-        from pyrite.errors import OperationalError
+    code = _CODE.get(text)
+    if code is None:
+        try:
+            code = compile(text, "<pyrite>", "exec")
+        except (SyntaxError, RecursionError, MemoryError) as e:
+            from pyrite.errors import OperationalError
 
-        raise OperationalError(f"statement too complex: {e}") from None
+            raise OperationalError(f"statement too complex: {e}") from None
+        if len(_CODE) >= _CODE_MAX:
+            _CODE.clear()
+        _CODE[text] = code
     exec(code, ns)  # noqa: S102 - our own generated code; SQL values live in ns only
     fn: RunFn = ns["main"]
     return fn, text

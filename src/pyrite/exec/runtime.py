@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Any
 
 from pyrite import errors
 from pyrite.exec import values as V
 from pyrite.storage import TableCursor, iter_index, iter_table, iter_table_from
+from pyrite.storage.cursor import table_payload
 
 NULLROW: tuple[None, ...] = (None,) * 2100
 SENT: Any = object()
@@ -499,18 +501,18 @@ def rowid_eq(pager: Any, root: int, v: Any) -> Iterator[tuple[int, bytes]]:
     r = rowid_value(v)
     if r is None:
         return
-    cur = TableCursor(pager, root)
-    if cur.seek(r):
-        yield r, cur.payload()
+    p = table_payload(pager, root, r)
+    if p is not None:
+        yield r, p
 
 
 def rowid_in(pager: Any, root: int, vals: Iterable[Any]) -> Iterator[tuple[int, bytes]]:
     """rowid_in(pager, root, vals) -> rows whose rowid is one of vals (ascending)."""
     ids = sorted({r for r in (rowid_value(v) for v in vals) if r is not None})
-    cur = TableCursor(pager, root)
     for r in ids:
-        if cur.seek(r):
-            yield r, cur.payload()
+        p = table_payload(pager, root, r)
+        if p is not None:
+            yield r, p
 
 
 def rowid_range(pager: Any, root: int, lo: Any, hi: Any) -> Iterator[tuple[int, bytes]]:
@@ -590,12 +592,15 @@ def iter_table_rev(pager: Any, root: int) -> Iterator[tuple[int, bytes]]:
 
 
 def index_rows(pager: Any, troot: int, entries: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, bytes]]:
-    """index_rows(pager, troot, entries) -> table rows for index entries (rowid last)."""
-    cur = TableCursor(pager, troot)
+    """index_rows(pager, troot, entries) -> table rows for index entries (rowid last).
+    An entry whose last field is not an integer (a damaged file) is CorruptError."""
     for e in entries:
-        r = e[-1]
-        if cur.seek(r):
-            yield r, cur.payload()
+        r = e[-1] if e else None
+        if type(r) is not int:
+            raise errors.CorruptError()
+        p = table_payload(pager, troot, r)
+        if p is not None:
+            yield r, p
 
 
 def index_eq(pager: Any, iroot: int, troot: int, key_info: Any, key: tuple[Any, ...]
@@ -713,13 +718,14 @@ def in_values(rows: Iterable[Row], aff: int) -> Iterator[Any]:
 
 
 def index_scan(pager: Any, iroot: int, key_info: Any, eq: tuple[Any, ...], ranged: bool,
-               lo: Any, lo_incl: bool, hi: Any, hi_incl: bool, reverse: bool
-               ) -> Iterator[tuple[Any, ...]]:
+               lo: Any, lo_incl: bool, hi: Any, hi_incl: bool, reverse: bool,
+               leaves: bool = False) -> Iterator[Any]:
     """index_scan(...) -> index records (rowid last) whose leading columns equal `eq`
     and, when `ranged`, whose next column lies in [lo, hi] (SENT = no bound; a
-    missing lower bound skips NULL keys; a NULL bound or NULL in eq matches nothing)."""
-    if lo is None or hi is None or any(k is None for k in eq):
-        return
+    missing lower bound skips NULL keys; a NULL bound or NULL in eq matches nothing).
+    leaves: lists of records instead, as iter_index(leaves=True) (for cover_leaves)."""
+    if lo is None or hi is None or None in eq:
+        return iter(())
     if ISNULL in eq:
         eq = tuple(None if k is ISNULL else k for k in eq)
     lo_key: tuple[Any, ...] | None
@@ -736,7 +742,7 @@ def index_scan(pager: Any, iroot: int, key_info: Any, eq: tuple[Any, ...], range
     else:
         lo_key = hi_key = eq if eq else None
         lo_incl = hi_incl = True
-    yield from iter_index(pager, iroot, key_info, lo_key, lo_incl, hi_key, hi_incl, reverse)
+    return iter_index(pager, iroot, key_info, lo_key, lo_incl, hi_key, hi_incl, reverse, leaves)
 
 
 def index_in_entries(pager: Any, iroot: int, key_info: Any, vals: Iterable[Any]
@@ -777,6 +783,28 @@ def cover_rows(entries: Iterable[tuple[Any, ...]], pos: tuple[tuple[int, int], .
             yield e[-1], row
     except IndexError:
         raise errors.CorruptError() from None
+
+
+def cover_leaves(batches: Iterable[list[tuple[Any, ...]]], pos: tuple[tuple[int, int], ...],
+                 n: int) -> Iterator[Iterable[tuple[int, Any]]]:
+    """cover_leaves(batches, pos, n) -> for each list of index records (index_scan or
+    iter_index with leaves=True), its (rowid, row) pairs as cover_rows makes them, as
+    one iterator built of C calls (no Python code per record)."""
+    at = [-1] * n
+    for j, p in pos:
+        at[p] = j
+    if n < 2 or not pos or any(j < 0 for j, _ in pos) or len({p for _, p in pos}) != len(pos):
+        for batch in batches:
+            yield cover_rows(batch, pos, n)
+        return
+    get = itemgetter(*at)
+    need = max(j for j, _ in pos)
+    last = itemgetter(-1)
+    pad = repeat((None,))
+    for batch in batches:
+        if min(map(len, batch), default=need + 1) <= need:
+            raise errors.CorruptError()
+        yield zip(map(last, batch), map(get, map(add, batch, pad)), strict=True)
 
 
 def index_count(pager: Any, iroot: int, key_info: Any) -> int:
@@ -967,3 +995,9 @@ def window_values(rows: list[Any], j: int, spec: tuple[Any, ...], so: Any, eo: A
             out[t[0]] = v
         i = e
     return out, order
+
+
+def as_real(v: Any) -> Any:
+    """A value of a REAL-affinity column as SQLite reads it (OP_RealAffinity): an
+    integer stored for an integral REAL value comes back a float."""
+    return float(v) if type(v) is int else v

@@ -340,10 +340,7 @@ class Statement:
         with self.session.database.lock:
             s = self.session
             if s._interrupted:
-                s._interrupted = False
-                if self.state is StmtState.RUNNING:
-                    self._finish(False, None)
-                raise errors.InterruptError()
+                self._interrupt()
             if self.state is StmtState.READY:
                 if s.progress is not None:
                     try:
@@ -353,16 +350,7 @@ class Statement:
                     if stop:
                         raise errors.InterruptError()
                 self._start()
-            it = self._it
-            assert it is not None
-            try:
-                row = next(it, _DONE)
-            except (errors.Error, RecursionError, MemoryError, OverflowError) as e:
-                self._fail(e)
-            if row is _DONE:
-                self._finish(True, None)
-                return None
-            return row
+            return self._next()
 
     def step_many(self, n: int) -> list[Row]:
         """Up to n rows, fewer only when the statement ends: what n calls of step()
@@ -378,23 +366,35 @@ class Statement:
             return out
         with self.session.database.lock:
             s = self.session
-            it = self._it
-            assert it is not None
-            append = out.append
             for _ in range(n):
                 if s._interrupted:
-                    s._interrupted = False
-                    self._finish(False, None)
-                    raise errors.InterruptError()
-                try:
-                    row = next(it, _DONE)
-                except (errors.Error, RecursionError, MemoryError, OverflowError) as e:
-                    self._fail(e)
-                if row is _DONE:
-                    self._finish(True, None)
+                    self._interrupt()
+                row = self._next()
+                if row is None:
                     break
-                append(row)
+                out.append(row)
         return out
+
+    def _next(self) -> Row | None:
+        """The next row of the running program; None (and the statement finished)
+        at its end."""
+        it = self._it
+        assert it is not None
+        try:
+            row = next(it, _DONE)
+        except (errors.Error, RecursionError, MemoryError, OverflowError) as e:
+            self._fail(e)
+        if row is _DONE:
+            self._finish(True, None)
+            return None
+        return row
+
+    def _interrupt(self) -> NoReturn:
+        """interrupt() took effect: the statement ends, SQLITE_INTERRUPT."""
+        self.session._interrupted = False
+        if self.state is StmtState.RUNNING:
+            self._finish(False, None)
+        raise errors.InterruptError()
 
     def _fail(self, e: BaseException) -> NoReturn:
         """The statement stopped on an error from its program: end it, raise the
@@ -472,10 +472,9 @@ class Statement:
                 # its own changes are not counted (those of FK actions are, as SQLite
                 # counts trigger programs' rows)
                 s.fk_def, s.fk_defimm = saved
-                ctx0 = self._ctx
-                if ctx0 is not None:
-                    ctx0.changes = 0
         ctx = self._ctx
+        if ctx is not None and not ok and getattr(err, "action", "ABORT") != "FAIL":
+            ctx.changes = 0  # the statement's rows were undone: not counted (ABORT, ROLLBACK)
         if self.is_dml and ctx is not None:
             s.changes = ctx.changes
             s.total_changes += ctx.changes
@@ -540,6 +539,7 @@ class Session:
         self._explicit = False
         self._active = 0
         self._cookie_gen = -1  # pager generation at which _cookie_seen was read
+        self._single_gen = -1  # pager generation when a single_write statement began
         self._cookie_seen = 0
         self._savepoints: list[tuple[str, int]] = []  # (name, pager savepoint number)
         self._cache: dict[tuple[str, int], tuple[ast.Parsed, int, Program]] = {}
@@ -723,7 +723,8 @@ class Session:
                                           False)
             run, source = build(main, comp.consts, comp.placeholders, comp.main_pre)
             plan = list(comp.plan.lines)
-            return Program(kind, run, names, decls, ro, gen, source, plan)
+            return Program(kind, run, names, decls, ro, gen, source, plan,
+                           single_write=kind == "dml" and comp.single_write)
         if isinstance(st, ast.CreateIndex):
             self._check_deterministic(st.where, "partial index WHERE clauses")
             for ic in st.columns:
@@ -867,7 +868,13 @@ class Session:
             if not readonly:
                 if p.db.writer is not p:
                     self._begin_write(p)
-                sp = p.savepoint_begin()
+                if prog.single_write and not self.foreign_keys:
+                    # One row, every check before the first page write: nothing to
+                    # undo when it fails, so no statement journal (SQLite's
+                    # usesStmtJournal); stmt_end looks whether a page moved.
+                    self._single_gen = p.gen
+                else:
+                    sp = p.savepoint_begin()
         except BaseException:
             # Like SQLite's unlockBtreeIfUnused: a lock this statement took is let go
             # again when the statement could not start (also inside BEGIN ... COMMIT).
@@ -884,27 +891,34 @@ class Session:
             return
         p = self.pager
         self._active -= 1
-        if sp is not None and p.in_write:
-            if ok:
-                p.savepoint_release(sp)
-            else:
-                action = getattr(err, "action", "ABORT")
-                if action == "FAIL":
+        writes = not prog.readonly
+        if writes and p.db.writer is p:
+            if sp is not None:
+                if ok:
                     p.savepoint_release(sp)
-                elif action == "ROLLBACK":
-                    p.rollback()
-                    self._explicit = False
-                    self._savepoints.clear()
                 else:
-                    p.savepoint_rollback(sp)
-                    p.savepoint_release(sp)
+                    action = getattr(err, "action", "ABORT")
+                    if action == "FAIL":
+                        p.savepoint_release(sp)
+                    elif action == "ROLLBACK":
+                        self._rollback_all(p)
+                    else:
+                        p.savepoint_rollback(sp)
+                        p.savepoint_release(sp)
+            elif not ok:
+                # A statement without a statement journal (single_write): nothing was
+                # written unless a page moved -- then only an I/O error or a damaged
+                # file can have stopped it, and the transaction goes, as in SQLite.
+                action = getattr(err, "action", "ABORT")
+                if action == "ROLLBACK" or (action != "FAIL" and p.gen != self._single_gen):
+                    self._rollback_all(p)
         if not ok and prog.kind == "ddl":
             self.reload_schema()
         # Autocommit: a write commits when it ends even while readers of this
         # connection are still open (SQLite's sqlite3VdbeHalt waits only for other
         # writing statements; writes here run to their end at their first step).
         # The read lock stays until the last reader ends.
-        if not self._explicit and (self._active == 0 or sp is not None):
+        if not self._explicit and (self._active == 0 or writes):
             if self._temp_pager is not None:
                 self._temp_end(ok)
             try:
@@ -919,6 +933,13 @@ class Session:
                 raise
             if self._active == 0:
                 p.end_read()
+
+    def _rollback_all(self, p: Any) -> None:
+        """ON CONFLICT ROLLBACK, or a failure that cannot be undone alone: the whole
+        transaction is rolled back and autocommit resumes."""
+        p.rollback()
+        self._explicit = False
+        self._savepoints.clear()
 
     def _begin_write(self, p: Any) -> None:
         """RESERVED for this session (database.py D1): waits for another writer of
@@ -1042,65 +1063,6 @@ class Session:
 
     def run_ctx(self) -> RunCtx:
         return RunCtx(self)
-
-    def integrity_check(self, arg: Any = None, quick: bool = False) -> list[str]:
-        """PRAGMA integrity_check / quick_check [(N | table)] -> result rows, as SQLite
-        3.40 (storage/integrity.py pragma_check): the tables in SQLite's schema-hash
-        order, each with its B-trees and what can be verified row by row."""
-        from pyrite.exec.dml import index_layout
-        from pyrite.storage.integrity import IndexSpec, TableSpec, pragma_check, schema_order
-
-        mx = 100
-        only = None
-        if arg is not None:
-            text = str(arg).strip()
-            if isinstance(arg, int) or text.lstrip("+-").isdigit():
-                mx = int(text)
-                if mx <= 0 or mx > 0x7FFFFFFF:
-                    mx = 100
-            else:
-                low = text.lower()
-                only = self.catalog.tables.get(
-                    "sqlite_schema" if low in ("sqlite_master", "main.sqlite_master") else low)
-                if only is None:
-                    raise errors.OperationalError(f"no such table: {text}")
-        tables = list(self.catalog.tables.items())
-        names = ["sqlite_master" if k == "sqlite_schema" else t.name for k, t in tables]
-        specs: list[TableSpec] = []
-        for pos in schema_order(names):
-            t = tables[pos][1]
-            if only is not None and t is not only:
-                continue
-            order = t.record_order()
-            where = {c: n for n, c in enumerate(order)}
-            if t.ipk is not None:
-                where[t.ipk] = -1
-            idxs = list(reversed(t.indexes))
-            btrees = ([] if t.without_rowid else [t.root]) + [x.root for x in idxs]
-            if t.without_rowid:
-                btrees.append(t.root)
-            not_null = []
-            for c, col in enumerate(t.columns):
-                if col.not_null and c != t.ipk and c in where:
-                    d = col.default
-                    not_null.append((where[c], col.name,
-                                     d.value if isinstance(d, ast.Literal) else None))
-            ispecs: list[IndexSpec] = []
-            for x in idxs:
-                if (t.without_rowid or x.where is not None or any(e is not None for e in x.exprs)
-                        or any(c >= 0 and c not in where for c in x.columns)):
-                    continue  # expressions, partial indexes: not verified row by row
-                ispecs.append(IndexSpec(
-                    x.name, x.root, [-1 if c < 0 else where[c] for c in x.columns],
-                    index_layout(self.collations, t, x)[0], x.unique,
-                    [c < 0 or t.columns[c].not_null for c in x.columns]))
-            spec = TableSpec(t.name, t.root, t.without_rowid, len(order), btrees, not_null,
-                             ispecs)
-            if t.without_rowid and t.wr_index is not None:
-                spec.pk_key = index_layout(self.collations, t, t.wr_index)[0]
-                spec.pk_cols = len(t.wr_pk)
-            specs.append(spec)
-        return pragma_check(self.pager, specs, mx, quick, only is not None)
 
     # ---- module-facing API
 

@@ -163,6 +163,19 @@ class _Sum:
             self.r_sum += real_value(v)
             self.approx = True
 
+    def take_ints(self, s: int | None, n: int, x: Value = None) -> None:
+        """take_ints(s, n, x=None) -> None: take over the sum the generated code kept
+        inline, then step x (when not NULL). The inline path adds integers only while
+        every partial sum stays within +-INLINE_SUM_BOUND: each addition is then exact
+        in doubles too, so float(s) is what rSum holds after those n steps. s is None
+        once handed over (the inline path stays off from then on)."""
+        if s is not None and n:
+            self.i_sum += s
+            self.r_sum += float(s)
+            self.cnt += n
+        if x is not None:
+            self.step(x)
+
     def inverse(self, x: Value = None, *_: Value) -> None:
         if x is None:
             return
@@ -180,17 +193,22 @@ class _Sum:
         if self.overflow:
             raise OperationalError("integer overflow")
         if self.approx:
-            return self.r_sum
+            r = self.r_sum
+            return None if r != r else r  # a NaN result is NULL (sqlite3_result_double)
         return self.i_sum
 
     finalize = value
+
+
+INLINE_SUM_BOUND = 1 << 52  # see _Sum.take_ints
 
 
 class _Total(_Sum):
     __slots__ = ()
 
     def value(self) -> Value:
-        return self.r_sum
+        r = self.r_sum
+        return None if r != r else r  # NaN (inf + -inf) is NULL
 
     finalize = value
 
@@ -201,7 +219,8 @@ class _Avg(_Sum):
     def value(self) -> Value:
         if self.cnt <= 0:
             return None
-        return self.r_sum / float(self.cnt)
+        r = self.r_sum / float(self.cnt)
+        return None if r != r else r  # NaN is NULL
 
     finalize = value
 

@@ -905,6 +905,25 @@ for _name, _n, _f, _min in _TABLE:
     JSON_FUNCTIONS.append((_name, _n, _w, _min))
 
 JSON_CONSUMERS = frozenset(_wrapped.values())
+# the functions whose every non-NULL value is JSON text with the subtype
+ALWAYS_JSON = frozenset(_wrapped[f] for f in (j_json, j_array, j_object, j_set, j_insert,
+                                              j_replace, j_remove, j_patch))
+
+
+def as_json(v: JValue) -> JValue:
+    """as_json(v) -> v with the JSON subtype when it is text: min()/max() over an
+    always-JSON argument keep the chosen value's subtype (sqlite3VdbeMemCopy)."""
+    return JsonText(v) if type(v) is str else v
+
+
+def nullif_tagged(coll: Any, a: JValue, b: JValue) -> JValue:
+    """nullif() as a JSON function's argument: its first argument comes back with
+    its JSON subtype (sqlite3_result_value keeps it); scalar.py registers it."""
+    from pyrite.exec.values import compare
+
+    x = a.text if isinstance(a, JsonText) else a
+    y = b.text if isinstance(b, JsonText) else b
+    return None if compare(x, y, coll) == 0 else a
 
 
 def is_json_consumer(fn: Any) -> bool:

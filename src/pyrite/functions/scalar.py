@@ -49,7 +49,7 @@ from pyrite.exec.values import (
 )
 from pyrite.functions.aggregate import AGGREGATES
 from pyrite.functions.datetime import DATETIME_FUNCTIONS
-from pyrite.functions.json import JSON_AGGREGATES, JSON_FUNCTIONS
+from pyrite.functions.json import JSON_AGGREGATES, JSON_FUNCTIONS, JSON_TAGGED, nullif_tagged
 from pyrite.functions.printf import format_float, sql_printf
 
 __all__ = ["FunctionDef", "SCALARS", "CONTEXT_FUNCTIONS", "find_scalar", "SQLITE_VERSION"]
@@ -693,6 +693,7 @@ _reg("randomblob", 1, f_randomblob, deterministic=False)
 _reg("max", -1, f_max, needs_collation=True, min_args=2)
 _reg("min", -1, f_min, needs_collation=True, min_args=2)
 _reg("nullif", 2, f_nullif, needs_collation=True)
+JSON_TAGGED[f_nullif] = nullif_tagged  # nullif passes a JSON subtype on
 
 for _jname, _jn, _jf, _jmin in JSON_FUNCTIONS:
     _reg(_jname, _jn, _jf, min_args=_jmin)

@@ -94,6 +94,7 @@ class WTerm:
     reduce: int
     cols: frozenset[tuple[int, int]] | None = None  # (source, column) read; None: unknown
     virt: int = 0  # lookups its virtual copies save a non-covering index scan
+    cmp: bool = False  # `column op expr` for op in = < <= > >= IN (eOperator & 0x3f)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class Constraint:
     op: str
     prereq: int
     n_in: int = 0
+    sub: bool = False  # IN (SELECT ...): its values come unsorted (no order from it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,7 @@ class WhereLoop:
     idx_only: bool = False
     sort_idx: int = 0  # iSortIdx: loops of B-trees that might give the ORDER BY compete apart
     ordered: bool = False  # as the outermost loop, delivers the ORDER BY/GROUP BY/DISTINCT
+    n_sat: int = 0  # else the number of leading ORDER BY terms it delivers (a partial sort)
 
 
 def _cheaper_subset(x: WhereLoop, y: WhereLoop) -> bool:
@@ -200,19 +203,23 @@ def _solve(loops: list[WhereLoop], n: int, n_row_est: int, n_order: int,
     """wherePathSolver: grow the mxChoice cheapest partial join orders one loop at
     a time; returns the cheapest complete one, outermost first, and its rows out.
     A path is ordered when its outermost loop delivers the wanted order; any other
-    pays whereSortingCost (3 N log N, and +5 to prefer no sort)."""
+    pays whereSortingCost (3 N log N, and +5 to prefer no sort), scaled down when
+    the outermost loop delivers the first n_sat of the n_order terms (a partial
+    sort of the runs that share those: (n_order - n_sat) / n_order of the cost)."""
     mx_choice = 1 if n <= 1 else (5 if n == 2 else 10)
-    sort_cost = 0
+    sort_costs: list[int] = []  # by the number of leading terms already in order
     if n_order and n_row_est:
         sort_rows = n_row_est
         if limit is not None and limit < n_row_est:
             sort_rows = limit  # WHERE_USE_LIMIT: only the first rows need ordering
         elif distinct and n_row_est > 10:
             sort_rows = n_row_est - 10
-        sort_cost = n_row_est + 16 + est_log(sort_rows)  # 3.0 * N * log(N)
-    # a path: (mask, cost, rows out, unsorted cost, ordered, loops)
-    Path = tuple[int, int, int, int, bool, list[WhereLoop]]
-    paths: list[Path] = [(0, 0, 0, 0, False, [])]
+        for k in range(n_order):  # rScale + 3.0 * N * log(N)
+            scale = log_est((n_order - k) * 100 // n_order) - 66
+            sort_costs.append(n_row_est + scale + 16 + est_log(sort_rows))
+    # a path: (mask, cost, rows out, unsorted cost, ORDER BY terms in order, loops)
+    Path = tuple[int, int, int, int, int, list[WhereLoop]]
+    paths: list[Path] = [(0, 0, 0, 0, 0, [])]
     for _ in range(n):
         nxt: list[Path] = []
         mx_cost = mx_unsorted = 0
@@ -228,9 +235,10 @@ def _solve(loops: list[WhereLoop], n: int, n_row_est: int, n_order: int,
                 unsorted = log_est_add(unsorted, unsorted0)
                 nout = nrow + lp.nout
                 new_mask = mask | bit
-                ordered = lp.ordered if not chosen else ordered0
-                if sort_cost and not ordered:
-                    cost = log_est_add(unsorted, sort_cost) + 5
+                ordered = (n_order if lp.ordered else min(lp.n_sat, n_order)) if not chosen \
+                    else ordered0
+                if sort_costs and ordered < n_order:
+                    cost = log_est_add(unsorted, sort_costs[ordered]) + 5
                 else:
                     cost = unsorted
                     unsorted -= 2  # a slight bias towards plans that need no sort
@@ -240,7 +248,7 @@ def _solve(loops: list[WhereLoop], n: int, n_row_est: int, n_order: int,
                             cost > mx_cost or (cost == mx_cost and unsorted >= mx_unsorted)):
                         continue
                     if len(nxt) < mx_choice:
-                        nxt.append((0, 0, 0, 0, False, []))
+                        nxt.append((0, 0, 0, 0, 0, []))
                         jj = len(nxt) - 1
                     else:
                         jj = mx_i

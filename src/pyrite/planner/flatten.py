@@ -19,7 +19,7 @@ from pyrite.sql import ast
 
 ROWID_NAMES = ("rowid", "oid", "_rowid_")
 AGGREGATES = frozenset({"count", "sum", "total", "avg", "min", "max", "group_concat",
-                        "string_agg"})
+                        "string_agg", "json_group_array", "json_group_object"})
 
 # (table name) -> column names, or None when it is not a plain table
 TableColumns = Callable[[str], "list[str] | None"]
@@ -191,24 +191,35 @@ def _order_sub(e: ast.Expr, sub: Callable[[ast.ColumnRef], ast.Expr | None],
     return r
 
 
-def _join_items(item: Any) -> list[Any] | None:
-    """The FROM items of an inner join, in order; None for outer, NATURAL or USING joins."""
+def _join_items(item: Any, lefts: dict[int, ast.Join] | None = None) -> list[Any] | None:
+    """The FROM items of an inner join, in order; None for outer, NATURAL or USING joins.
+    With `lefts`, a LEFT JOIN ... ON of one FROM item is taken too: lefts then maps
+    that item's id to its join."""
     if isinstance(item, ast.Join):
-        if item.kind not in (",", "INNER", "CROSS") or item.natural or item.using is not None:
+        if item.natural or item.using is not None:
             return None
-        a, b = _join_items(item.left), _join_items(item.right)
+        if item.kind == "LEFT" and lefts is not None and not isinstance(item.right, ast.Join):
+            lefts[id(item.right)] = item
+        elif item.kind not in (",", "INNER", "CROSS"):
+            return None
+        a, b = _join_items(item.left, lefts), _join_items(item.right, lefts)
         return None if a is None or b is None else a + b
     return [item]
 
 
-def _replace_item(item: Any, old: Any, new: Any, sub: Callable[[ast.ColumnRef], ast.Expr | None]
-                  ) -> Any:
+def _replace_item(item: Any, old: Any, new: Any, sub: Callable[[ast.ColumnRef], ast.Expr | None],
+                  old_where: ast.Expr | None = None) -> Any:
+    """The join with `old` replaced by `new`; old_where, the WHERE of a subquery on
+    the right of a LEFT JOIN, joins that join's ON clause (EP_OuterON)."""
     if item is old:
         return new
     if isinstance(item, ast.Join):
         on = _substitute(item.on, sub) if item.on is not None else None
-        return dataclasses.replace(item, left=_replace_item(item.left, old, new, sub),
-                                   right=_replace_item(item.right, old, new, sub), on=on)
+        if item.right is old and old_where is not None:
+            on = old_where if on is None else ast.Binary("AND", old_where, on)
+        return dataclasses.replace(item, left=_replace_item(item.left, old, new, sub, old_where),
+                                   right=_replace_item(item.right, old, new, sub, old_where),
+                                   on=on)
     return item
 
 
@@ -217,14 +228,24 @@ def _flatten_join(sel: ast.Select, core: ast.SelectCore, join: ast.Join,
                   table_columns: TableColumns) -> ast.Select | None:
     """One FROM item of an inner join is a plain one-table subquery or CTE: its table
     takes its place, its WHERE joins the outer WHERE (flattenSubquery, with the
-    restrictions for a subquery in a join: no LIMIT, ORDER BY, DISTINCT, aggregate)."""
-    items = _join_items(join)
+    restrictions for a subquery in a join: no LIMIT, ORDER BY, DISTINCT, aggregate).
+    On the right of a LEFT JOIN (restriction 3: the outer query not DISTINCT) its
+    WHERE joins the ON clause instead, and its result columns must be columns, which
+    are NULL in the NULL row as the subquery's would be (SQLite wraps any other
+    expression in TK_IF_NULL_ROW, which pyrite has not)."""
+    lefts: dict[int, ast.Join] = {}
+    items = _join_items(join, lefts)
     if items is None:
         return None
     found = [(it, got) for it in items for got in (inner_of(it),) if got is not None]
     if len(found) != 1:
         return None
     item, (inner, names_given, alias) = found[0]
+    outer_join = id(item) in lefts
+    if outer_join and (core.distinct or lefts[id(item)].on is None):
+        return None
+    if any(id(it) in lefts for it in items if it is not item) and not outer_join:
+        return None  # another LEFT JOIN: flattening an inner-join item is left as it was
     icore = inner.body
     if not isinstance(icore, ast.SelectCore) or inner.with_ is not None or icore.group_by \
             or icore.having is not None or icore.distinct or icore.windows \
@@ -256,6 +277,9 @@ def _flatten_join(sel: ast.Select, core: ast.SelectCore, join: ast.Join,
                 return None
             for c in table_columns(itab.name) or []:
                 cols.append((c, ast.ColumnRef(None, itab.alias or itab.name, c)))
+        elif outer_join and not (isinstance(rc.expr, ast.ColumnRef)
+                                 and rc.expr.column.lower() not in ROWID_NAMES):
+            return None
         elif rc.alias is not None:
             cols.append((rc.alias, rc.expr))
         elif isinstance(rc.expr, ast.ColumnRef) and rc.expr.column.lower() not in ROWID_NAMES:
@@ -315,10 +339,10 @@ def _flatten_join(sel: ast.Select, core: ast.SelectCore, join: ast.Join,
         having = _substitute(core.having, sub) if core.having is not None else None
         order = tuple(dataclasses.replace(t, expr=_order_sub(t.expr, sub, core))
                       for t in sel.order_by)
-        from_ = _replace_item(join, item, itab, sub)
+        from_ = _replace_item(join, item, itab, sub, icore.where if outer_join else None)
     except _Bail:
         return None
-    if icore.where is not None:
+    if icore.where is not None and not outer_join:
         where = icore.where if where is None else ast.Binary("AND", icore.where, where)
     new_core = ast.SelectCore(tuple(out_cols), from_, where, group_by, having, (), core.distinct)
     return ast.Select(new_core, sel.with_, order, sel.limit, sel.offset)

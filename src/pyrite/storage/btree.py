@@ -238,40 +238,68 @@ def _leaf_rowid(page: Page, off: int) -> int:
 
 def _leaf_search(page: Page, ptr: int, n: int, rowid: int) -> tuple[int, int]:
     """-> (index of the first cell of the table leaf whose rowid is >= rowid, that
-    cell's offset when its rowid equals rowid, else -1): a binary search, the last
-    cell tried first (appends), with _leaf_rowid's varint reading written inline."""
-    lo = 0
-    hi = n
-    mid = n - 1
-    while lo < hi:
-        q = ptr + 2 * mid
-        off = (page[q] << 8) | page[q + 1]
-        p = off
-        if page[p] >= 0x80:
-            p += 1
-            if page[p] >= 0x80:
-                _, p = get_varint(page, off)
-                p -= 1
-        p += 1
-        b = page[p]
-        if b < 0x80:
-            r = b
+    cell's offset when its rowid equals rowid, else -1). The last cell is tried first
+    (appends), then the first; then the rowids known on either side of the answer
+    guess where it is, as if evenly spaced (they mostly are: the first guess lands),
+    every other probe halving instead, so that uneven rowids cost at most twice a
+    binary search's probes. Cells are read by _leaf_cell_rowid."""
+    if n <= 0:
+        return 0, -1
+    b = n - 1
+    rb, off = _leaf_cell_rowid(page, ptr, b)
+    if rb < rowid:
+        return n, -1
+    if rb == rowid:
+        return b, off
+    if b == 0:
+        return 0, -1
+    ra, off = _leaf_cell_rowid(page, ptr, 0)
+    if ra > rowid:
+        return 0, -1
+    if ra == rowid:
+        return 0, off
+    a = 0  # known: cell a's rowid ra < rowid < rb, cell b's; the answer is in (a, b]
+    guess = True
+    while b - a > 1:
+        if guess:
+            mid = a + (rowid - ra) * (b - a) // (rb - ra)
+            if mid <= a:
+                mid = a + 1
         else:
-            c = page[p + 1]
-            if c < 0x80:
-                r = ((b & 0x7F) << 7) | c
-            else:
-                d = page[p + 2]
-                r = ((b & 0x7F) << 14) | ((c & 0x7F) << 7) | d if d < 0x80 else (
-                    get_varint(page, p)[0])
+            mid = (a + b) >> 1
+        guess = not guess
+        r, off = _leaf_cell_rowid(page, ptr, mid)
         if r < rowid:
-            lo = mid + 1
-        elif r == rowid:
-            return mid, off
+            a, ra = mid, r
+        elif r > rowid:
+            b, rb = mid, r
         else:
-            hi = mid
-        mid = (lo + hi) >> 1
-    return lo, -1
+            return mid, off
+    return b, -1
+
+
+def _leaf_cell_rowid(page: Page, ptr: int, i: int) -> tuple[int, int]:
+    """-> (rowid, offset) of cell i of a table leaf: _leaf_rowid by cell index, for
+    _leaf_search's probes (varints of up to 3 bytes, rowids below 2**21, read inline)."""
+    q = ptr + 2 * i
+    off = (page[q] << 8) | page[q + 1]
+    p = off
+    if page[p] >= 0x80:
+        p += 1
+        if page[p] >= 0x80:
+            _, p = get_varint(page, off)
+            p -= 1
+    p += 1
+    b = page[p]
+    if b < 0x80:
+        return b, off
+    c = page[p + 1]
+    if c < 0x80:
+        return ((b & 0x7F) << 7) | c, off
+    d = page[p + 2]
+    if d < 0x80:
+        return ((b & 0x7F) << 14) | ((c & 0x7F) << 7) | d, off
+    return get_varint(page, p)[0], off
 
 
 def _interior_rowid(page: Page, off: int) -> int:
@@ -468,7 +496,17 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
     off = (page[q] << 8) | page[q + 1]
     if off < content or content < ptr + 2 * n or content > usable:
         return False
-    size = _cell_size(page, off, typ, usable)
+    if typ == LEAF_TABLE and page[off] < 0x80:
+        # a payload under 128 bytes is all local: the cell is its one-byte size, the
+        # rowid varint and the payload
+        p = off + 1
+        while page[p] & 0x80 and p < off + 9:  # the rowid varint (9 bytes at most)
+            p += 1
+        size = p + 1 + page[off] - off
+        spills = False
+    else:
+        size = _cell_size(page, off, typ, usable)
+        spills = True  # the old cell may start an overflow chain
     so = size if size >= 4 else 4
     if off + so > usable:
         return False
@@ -485,11 +523,11 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
         return False
     if path and ((8 + usable - new_content + 2 * n2) * 3 < usable):
         return False  # would run low: the caller balances
-    old = bytes(page[off:off + size])
+    old = bytes(page[off:off + size]) if spills else b""
     w = pager.write_page(pgno)
     if not delta and cell is not None:  # same size: the pointers stay as they are
         w[off:off + so] = cell
-        if typ != LEAF_TABLE or old[0] >= 0x80:  # (a payload under 128 bytes is all local)
+        if spills:
             _free_cell_overflow(pager, old, typ)
         if _u32(pager.get_page(1), 52)[0]:
             _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
@@ -526,7 +564,7 @@ def _edit_in_place(pager: Pager, path: Path, pgno: int, idx: int, cell: bytes | 
     nc = new_content if new_content < 65536 else 0
     w[hoff + 5] = nc >> 8
     w[hoff + 6] = nc & 0xFF
-    if typ != LEAF_TABLE or old[0] >= 0x80:  # (a payload under 128 bytes is all local)
+    if spills:
         _free_cell_overflow(pager, old, typ)
     if cell is not None and _u32(pager.get_page(1), 52)[0]:
         _set_child_ptrmaps(pager, pgno, typ, (cell,), 0)
@@ -950,10 +988,22 @@ def _table_find(pager: Pager, root: int, rowid: int) -> tuple[TablePos, bytes | 
         if typ == LEAF_TABLE:
             lo, off = _leaf_search(page, ptr, n, rowid)
             if off >= 0:
-                size, p = get_varint(page, off)
-                _, p = get_varint(page, p)
-                return ((path, pgno, lo, True, rightmost),
-                        _payload_at(pager, page, p, size, True))
+                size = page[off]
+                p = off + 1
+                if size >= 0x80:
+                    size, p = get_varint(page, off)
+                end = p + 8
+                while page[p] & 0x80 and p < end:  # the rowid varint (9 bytes at most)
+                    p += 1
+                p += 1
+                usable = pager.usable_size
+                if size <= usable - 35 and p + size <= usable:
+                    payload = page[p:p + size]  # all on the page
+                    if type(payload) is not bytes:
+                        payload = bytes(payload)
+                else:
+                    payload = _payload_at(pager, page, p, size, True)
+                return (path, pgno, lo, True, rightmost), payload
             return (path, pgno, lo, False, rightmost), None
         if typ != INTERIOR_TABLE:
             raise CorruptError()
@@ -984,25 +1034,70 @@ def _guard_path(pager: Pager, root: int, rowid: int) -> TablePos:
         raise CorruptError() from exc
 
 
-@_guard
 def table_insert(pager: Pager, root: int, rowid: int, payload: bytes,
                  at: TablePos | None = None) -> None:
     """Insert (or replace) the entry with `rowid`. `at`: where _table_path would land,
     from a cursor already resting on that rowid with no page changed since."""
-    pager.spill_if_needed()
-    path, pgno, idx, exact, rightmost = at or _table_path(pager, root, rowid)
-    cell = _make_cell(pager, put_varint(len(payload)) + put_varint(rowid), payload, True)
-    if exact:
-        if _edit_in_place(pager, path, pgno, idx, cell):
+    try:
+        pager.spill_if_needed()
+        path, pgno, idx, exact, rightmost = at or _table_path(pager, root, rowid)
+        if exact and _overwrite_payload(pager, pgno, idx, payload):
             return
+        n = len(payload)
+        prefix = (bytes((n,)) if n < 0x80 else put_varint(n)) + (
+            bytes((rowid,)) if 0 <= rowid < 0x80 else bytes((0x80 | (rowid >> 7), rowid & 0x7F))
+            if 0 <= rowid < 0x4000 else put_varint(rowid))
+        cell = prefix + payload if n <= pager.usable_size - 35 else (
+            _make_cell(pager, prefix, payload, True))
+        if exact:
+            if _edit_in_place(pager, path, pgno, idx, cell):
+                return
+        else:
+            count = _insert_in_gap(pager, pgno, idx, cell)
+            if count:
+                if rightmost and idx + 1 == count:  # appended at the end of the last leaf
+                    if len(_APPEND) >= _APPEND_MAX:
+                        _APPEND.clear()
+                    _APPEND[(id(pager), root)] = (pager, pager.gen, path, pgno, count, rowid)
+                return
+        _table_insert_balance(pager, path, pgno, idx, exact, rightmost, cell)
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+
+
+def _overwrite_payload(pager: Pager, pgno: int, idx: int, payload: bytes) -> bool:
+    """Replace the payload of cell idx of the table leaf pgno by one of the same size
+    held all on the page (so was the old one: no overflow chain to free, no pointer-map
+    entry to move; B3 holds, nothing moves). False when that is not the case."""
+    page = pager.get_page(pgno)
+    hoff = 100 if pgno == 1 else 0
+    n = len(payload)
+    if page[hoff] != LEAF_TABLE or n > pager.usable_size - 35 or idx >= (
+            (page[hoff + 3] << 8) | page[hoff + 4]):
+        return False
+    q = hoff + 8 + 2 * idx
+    p = (page[q] << 8) | page[q + 1]
+    b = page[p]
+    if b < 0x80:
+        size = b
+        p += 1
     else:
-        count = _insert_in_gap(pager, pgno, idx, cell)
-        if count:
-            if rightmost and idx + 1 == count:  # appended at the end of the last leaf
-                if len(_APPEND) >= _APPEND_MAX:
-                    _APPEND.clear()
-                _APPEND[(id(pager), root)] = (pager, pager.gen, path, pgno, count, rowid)
-            return
+        size, p = get_varint(page, p)
+    if size != n:
+        return False
+    end = p + 8
+    while page[p] & 0x80 and p < end:  # the rowid varint (its 9th byte is its last)
+        p += 1
+    p += 1
+    if p + n > pager.usable_size:
+        raise CorruptError()
+    pager.write_page(pgno)[p:p + n] = payload
+    return True
+
+
+def _table_insert_balance(pager: Pager, path: Path, pgno: int, idx: int, exact: bool,
+                          rightmost: bool, cell: bytes) -> None:
+    """table_insert when the cell does not fit in place: the leaf's cells re-laid out."""
     typ, cells, right = _read_cells(pager, pgno)
     if exact:
         _free_cell_overflow(pager, cells[idx], typ)
@@ -1016,20 +1111,22 @@ def table_insert(pager: Pager, root: int, rowid: int, payload: bytes,
     _store(pager, path, pgno, typ, cells, right, quick)
 
 
-@_guard
 def table_delete(pager: Pager, root: int, rowid: int, at: TablePos | None = None) -> bool:
     """Delete the entry with `rowid`; False if there was none (`at` as for table_insert)."""
-    pager.spill_if_needed()
-    path, pgno, idx, exact, _ = at or _table_path(pager, root, rowid)
-    if not exact:
-        return False
-    if _edit_in_place(pager, path, pgno, idx, None):
+    try:
+        pager.spill_if_needed()
+        path, pgno, idx, exact, _ = at or _table_path(pager, root, rowid)
+        if not exact:
+            return False
+        if _edit_in_place(pager, path, pgno, idx, None):
+            return True
+        typ, cells, right = _read_cells(pager, pgno)
+        _free_cell_overflow(pager, cells[idx], typ)
+        del cells[idx]
+        _store(pager, path, pgno, typ, cells, right)
         return True
-    typ, cells, right = _read_cells(pager, pgno)
-    _free_cell_overflow(pager, cells[idx], typ)
-    del cells[idx]
-    _store(pager, path, pgno, typ, cells, right)
-    return True
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
 
 
 def _decode_key(pager: Pager, page: Page, off: int, typ: int,
@@ -1209,7 +1306,8 @@ def index_build(pager: Pager, root: int, entries: Sequence[Sequence[Value]],
     distinct (record.sort_keys), bottom-up: the leaf cells are laid out evenly on as
     few pages as hold them (_partition, as a balance would), the entry between two
     leaves goes up as their divider, and so on level by level until one page, the
-    root, holds what is left. CREATE INDEX and REINDEX on a filled table."""
+    root, holds what is left. CREATE INDEX and REINDEX on a filled table. An entry
+    given as bytes is its record, already encoded (storage.text_index)."""
     pager.spill_if_needed()
     typ, n, right = _page_header(pager, root)[1:3] + (0,)
     if typ != LEAF_INDEX or n:
@@ -1221,7 +1319,8 @@ def index_build(pager: Pager, root: int, entries: Sequence[Sequence[Value]],
     pool: list[bytes] = []
     app = pool.append
     for e in entries:
-        payload = encode_row(e) if fast else _record.encode(e, schema_format, codec)
+        payload = e if type(e) is bytes else encode_row(e) if fast else _record.encode(
+            e, schema_format, codec)
         ln = len(payload)
         if ln <= x:
             app((bytes((ln,)) if ln < 0x80 else put_varint(ln)) + payload)

@@ -13,7 +13,11 @@ the deleted one, as INTERFACES.md requires.
 
 Scans keep what they decode (_ROWS): scan_rows keeps a table leaf's rows as
 tuples, iter_index an index page's keys, each good while the page holds the same
-bytes, so repeated reads of unchanged pages skip the record format entirely."""
+bytes, so repeated reads of unchanged pages skip the record format entirely.
+Searches use them too: an index seek bisects a kept page's keys in C when Python's
+order is SQLite's for the probe (_plain; else cell by cell), a range held in one
+leaf is found from the root with no cursor (_kept_range), and table_payload finds
+a row by rowid through the pages' rowid lists (_ROWIDS) with no cursor."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import functools
 import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from pyrite.errors import CorruptError
@@ -270,19 +275,7 @@ class TableCursor(_Cursor):
         if self._gen != self.pager.gen:
             if not self.seek(self._rowid):
                 raise CorruptError("cursor entry no longer exists")
-        page = self._pg[-1]
-        off = self._off()
-        b = page[off]
-        if b < 0x80:
-            n = b
-            p = off + 1
-        else:
-            n, p = get_varint(page, off)
-        if page[p] < 0x80:
-            p += 1
-        else:
-            _, p = get_varint(page, p)
-        return _payload_at(self.pager, page, p, n, True)
+        return _cell_payload(self.pager, self._pg[-1], self._off())
 
     def _descend(self, rowid: int) -> int:
         """Descend to the leaf where rowid belongs; returns the leaf's lower-bound index.
@@ -441,6 +434,64 @@ class TableCursor(_Cursor):
         return self._rowid if self.last() else 0
 
 
+def _cell_payload(pager: Pager, page: Page, off: int) -> bytes:
+    """The record of the table leaf cell at `off` (its overflow pages read)."""
+    b = page[off]
+    if b < 0x80:
+        n = b
+        p = off + 1
+    else:
+        n, p = get_varint(page, off)
+    if page[p] < 0x80:  # the rowid
+        p += 1
+    else:
+        _, p = get_varint(page, p)
+    return _payload_at(pager, page, p, n, True)
+
+
+def table_payload(pager: Pager, root: int, rowid: int) -> bytes | None:
+    """table_payload(pager, root, rowid) -> the record of the entry with this rowid
+    (overflow pages read), or None when there is none. Descends by the pages' rowid
+    lists (_ROWIDS) with no cursor when every page on the way has one; otherwise by
+    a TableCursor seek, which counts the visits that make those lists."""
+    try:
+        st = _ROWIDS.get(id(pager))
+        if st is not None and st[0] is pager and st[1] == pager.gen:
+            known = st[2]
+            pgno = root
+            for _ in range(MAX_DEPTH):
+                # a page whose rowid list is held is the page _push checked, unchanged
+                page = pager.get_page(pgno)
+                ent = known.get(pgno)
+                if ent is None or ent[0] is not page or not isinstance(ent[1], list):
+                    break
+                keys = ent[1]
+                n = len(keys)
+                i = bisect_left(keys, rowid)
+                hoff = 100 if pgno == 1 else 0
+                typ = page[hoff]
+                if typ == INTERIOR_TABLE:
+                    if i < n:
+                        q = hoff + 12 + 2 * i
+                        pgno = _u32(page, (page[q] << 8) | page[q + 1])[0]
+                    else:
+                        pgno = _u32(page, hoff + 8)[0]
+                    continue
+                if typ != LEAF_TABLE:
+                    raise CorruptError()
+                ptr = hoff + 8
+                if i >= n or keys[i] != rowid:
+                    return None
+                q = ptr + 2 * i
+                return _cell_payload(pager, page, (page[q] << 8) | page[q + 1])
+            else:
+                raise CorruptError()
+        c = TableCursor(pager, root)
+        return c.payload() if c.seek(rowid) else None
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+
+
 class IndexCursor(_Cursor):
     """A cursor over an index B-tree (also WITHOUT ROWID tables)."""
 
@@ -452,6 +503,7 @@ class IndexCursor(_Cursor):
         super().__init__(pager, root)
         self.key_info = key_info
         self._key: tuple[Value, ...] = ()
+        self._kept: list[tuple[Value, ...]] | None = None  # the leaf's kept keys, after a seek
 
     def _arrived(self) -> bool:
         typ = INTERIOR_INDEX if self._rt[-1] else LEAF_INDEX
@@ -466,30 +518,34 @@ class IndexCursor(_Cursor):
 
     def _descend_key(self, key: Sequence[Value], after_equal: bool) -> int:
         """Descend to a leaf; at each page take the first cell that is > key
-        (after_equal) or >= key (not after_equal). Returns the leaf index."""
+        (after_equal) or >= key (not after_equal). Returns the leaf index.
+        A page whose keys are kept decoded (_index_page) is bisected in C when Python's
+        order is SQLite's for this key (_plain), else cells are compared one by one."""
         self._reset()
-        kc = key_comparer(self.pager, key, self.key_info)
+        self._kept = None
+        pager = self.pager
+        kc: Callable[[Page, int, int], int] | None = None
         pgno = self.root
-        # One numeric key column: bisect the first columns of the page's kept keys
-        # (_index_page) when they are all numbers, Python's order being SQLite's there.
-        h: Any = key[0] if len(key) == 1 else None
-        known = _rows_cache(self.pager) if type(h) in _NUMBERS and h == h \
-            and not self.key_info.desc[:1] == (True,) else None
+        known = _rows_cache(pager) if _plain(key, self.key_info) else None
         while True:
             page, n, ptr, right = self._push(pgno)
             if known is not None:
                 ent = known.get(-pgno)
                 if ent is None or not (ent[0] is page or ent[0] == page):
                     # a leaf is counted (and decoded) by iter_index, which reads it next
-                    ent = _index_page(self.pager, known, pgno, page, ptr, n, True) \
-                        if right and _hot(self.pager, pgno) else None
-                if ent is not None and ent[3][1]:
-                    lo = (bisect_right if after_equal else bisect_left)(ent[3][0], h)
-                    self._ix[-1] = lo
-                    if not right:
-                        return lo
-                    pgno = self._child(lo)
-                    continue
+                    ent = _index_page(pager, known, pgno, page, ptr, n, True) \
+                        if right and _hot(pager, pgno) else None
+                if ent is not None:
+                    lo = _bisect_kept(ent, key, after_equal, 0, n)
+                    if lo >= 0:
+                        self._ix[-1] = lo
+                        if not right:
+                            self._kept = ent[1]
+                            return lo
+                        pgno = self._child(lo)
+                        continue
+            if kc is None:
+                kc = key_comparer(pager, key, self.key_info)
             typ = INTERIOR_INDEX if right else LEAF_INDEX
             lo, hi = 0, n
             while lo < hi:
@@ -508,7 +564,13 @@ class IndexCursor(_Cursor):
     @_guard
     def seek_ge(self, key: Sequence[Value], *, inclusive: bool = True) -> bool:
         """First entry whose leading len(key) columns are >= key (> key if not inclusive)."""
-        self._descend_key(key, not inclusive)
+        lo = self._descend_key(key, not inclusive)
+        kept = self._kept
+        if kept is not None and lo < len(kept):
+            self._key = kept[lo]  # the decoded key is at hand: no _arrived decode
+            self._gen = self.pager.gen
+            self.valid = True
+            return True
         return self._settle_forward()
 
     @_guard
@@ -612,6 +674,9 @@ def _scan_leaves(pager: Pager, root: int, start: int | None) -> Iterator[tuple[i
             if b < 0x80:
                 rowid = b
                 p += 1
+            elif page[p + 1] < 0x80:  # a two-byte rowid varint (rowids below 16384)
+                rowid = ((b & 0x7F) << 7) | page[p + 1]
+                p += 2
             else:
                 rowid, p = get_varint(page, p)
             if size <= x and p + size <= usable:
@@ -749,6 +814,18 @@ def scan_rows(pager: Pager, root: int) -> Iterator[tuple[int, tuple[Value, ...]]
     scan of the unchanged page reuses them. A page changed under the scan (the
     pager's generation moved) is left for a re-seek after the last rowid returned,
     as iter_table does; from then on rows are decoded one by one and not kept."""
+    return _scan_decoded(pager, root, False)
+
+
+def scan_leaf_rows(pager: Pager, root: int) -> Iterator[list[tuple[int, tuple[Value, ...]]]]:
+    """scan_leaf_rows(pager, root) -> the rows of scan_rows, a list per table leaf (the
+    kept list itself: never change it). For a reader that writes nothing while it
+    walks a list (an aggregate, a sorter's input): a write seen after a list is
+    handled as scan_rows does, re-seeking after the list's last rowid."""
+    return _scan_decoded(pager, root, True)
+
+
+def _scan_decoded(pager: Pager, root: int, leaves: bool) -> Iterator[Any]:
     try:
         c = TableCursor(pager, root)
         ok = c.first()
@@ -777,7 +854,11 @@ def scan_rows(pager: Pager, root: int) -> Iterator[tuple[int, tuple[Value, ...]]
             if i == 0 and keep and (ent is None or not (ent[0] is page or ent[0] == page)):
                 ent = _table_leaf(pager, known, leaf, page, c._pt[-1], n, decode, codec)
             if ent is not None and i == 0 and (ent[0] is page or ent[0] == page):
-                for item in ent[1]:
+                if leaves:
+                    yield ent[1]
+                    if ent[1]:
+                        rowid = ent[1][-1][0]
+                for item in () if leaves else ent[1]:
                     yield item
                     if real.gen != rgen:
                         rowid = item[0]
@@ -815,7 +896,7 @@ def scan_rows(pager: Pager, root: int) -> Iterator[tuple[int, tuple[Value, ...]]
                     if whole:
                         app(item)
                         size += sz
-                    yield item
+                    yield [item] if leaves else item
                     if real.gen != rgen:
                         break
                     i += 1
@@ -838,155 +919,138 @@ def scan_rows(pager: Pager, root: int) -> Iterator[tuple[int, tuple[Value, ...]]
 def _index_page(pager: Pager, known: _Kept, pgno: int, page: Page, ptr: int, n: int,
                 interior: bool = False) -> tuple[bytes, list[Any], int, Any]:
     """The decoded keys of an index page's cells, and aux = (their first columns, all
-    of them numbers); kept (under -pgno in _ROWS) unless a cell overflows."""
+    of them numbers, an interior page's child page numbers with the right child
+    last or None); kept (under -pgno in _ROWS) unless a cell overflows."""
     codec = pager.codec
     decode = _record.decode_row
+    plans = _record._PLANS  # decode_row's readers by record header, called here directly
     x = ((pager.usable_size - 12) * 64 // 255) - 23
     keys: list[tuple[Value, ...]] = []
     app = keys.append
     whole = True
     size = 0
     skip = 4 if interior else 0
-    for i in range(n):
-        q = ptr + 2 * i
-        p = ((page[q] << 8) | page[q + 1]) + skip
-        b = page[p]
-        if b < 0x80:
-            sz = b
+    img = page if type(page) is bytes else bytes(page)
+    for off in struct.unpack_from(f">{n}H", img, ptr):
+        p = off + skip
+        sz = img[p]
+        if sz < 0x80:
             p += 1
         else:
-            sz, p = get_varint(page, p)
+            sz, p = get_varint(img, p)
         if sz <= x:
-            data = page[p:p + sz]
+            data = img[p:p + sz]
+            plan = plans.get(data[:data[0]]) if sz else None
+            app(plan[0](data, codec) if plan is not None and plan[1] <= sz
+                else decode(data, codec))
         else:
-            data = _payload_at(pager, page, p, sz, False)
+            app(decode(_payload_at(pager, page, p, sz, False), codec))
             whole = False
-        app(decode(data, codec))
         size += sz
     firsts = [k[0] if k else None for k in keys]
-    aux = (firsts, set(map(type, firsts)) <= _NUMBERS)
-    img = page if type(page) is bytes else bytes(page)
+    kids = None
+    if interior:
+        hoff = 100 if pgno == 1 else 0
+        kids = [_u32(img, off)[0] for off in struct.unpack_from(f">{n}H", img, ptr)]
+        kids.append(_u32(img, hoff + 8)[0])
+    aux = (firsts, set(map(type, firsts)) <= _NUMBERS, kids)
     if whole:
         _rows_store(known, -pgno, img, keys, size, aux)
     return img, keys, size, aux
 
 
 _NUMBERS = {int, float}
+_PLAIN_TYPES = {type(None), int, float, str, bytes}
+_PREFIX = [itemgetter(slice(0, m)) for m in range(17)]
+
+
+def _plain(key: Sequence[Value], ki: KeyInfo) -> bool:
+    """Does Python's order agree with record.compare(_, key, ki) wherever comparing a
+    kept key with `key` does not raise TypeError? Yes when every column of `key` is
+    ASC, a plain value (no NaN), and BINARY or not text: then int/float compare
+    exactly, text by code point, blobs by bytes, NULL equals NULL, and values of two
+    storage classes (or NULL against a value) raise TypeError instead of ordering."""
+    if not key or len(key) >= len(_PREFIX):
+        return False
+    colls = ki.collations
+    desc = ki.desc
+    for i, v in enumerate(key):
+        t = type(v)
+        if t not in _PLAIN_TYPES or v != v and t is float:
+            return False
+        if i < len(desc) and desc[i]:
+            return False
+        if t is str and i < len(colls) and colls[i] is not None:
+            return False
+    return True
+
+
+def _bisect_kept(ent: tuple[bytes, list[Any], int, Any], key: Sequence[Value],
+                 after_equal: bool, lo: int, hi: int) -> int:
+    """The first of the kept keys ent[1][lo:hi] whose leading len(key) columns are
+    > key (after_equal) or >= key, by bisection; -1 when a comparison raised
+    TypeError (two storage classes met: the caller compares cell by cell). Only
+    for a key that _plain accepts."""
+    try:
+        if len(key) == 1:
+            return (bisect_right if after_equal else bisect_left)(ent[3][0], key[0], lo, hi)
+        t = tuple(key)
+        if after_equal:
+            return bisect_right(ent[1], t, lo, hi, key=_PREFIX[len(t)])
+        return bisect_left(ent[1], t, lo, hi)
+    except TypeError:
+        return -1
+
+
+def _kept_range(pager: Pager, root: int, lo: Sequence[Value], lo_incl: bool,
+                hi: Sequence[Value], hi_incl: bool, key_info: KeyInfo
+                ) -> tuple[list[tuple[Value, ...]], int, int] | None:
+    """(kept keys of a leaf, start, end) when the entries within [lo, hi] are keys
+    [start:end] of one leaf, found by bisecting kept pages (_index_page) from the root
+    down with no cursor; None when a page on the way is not kept, a key is not _plain,
+    or the range may go on past the leaf (the caller walks a cursor)."""
+    if not _plain(lo, key_info) or hi is not lo and not _plain(hi, key_info):
+        return None
+    known = _rows_cache(pager)
+    pgno = root
+    for _ in range(MAX_DEPTH):
+        # a kept page holds the bytes of the page _push checked when it was decoded
+        page = pager.get_page(pgno)
+        ent = known.get(-pgno)
+        if ent is None or not (ent[0] is page or ent[0] == page):
+            return None
+        n = len(ent[1])
+        i = _bisect_kept(ent, lo, not lo_incl, 0, n)
+        if i < 0:
+            return None
+        kids = ent[3][2]
+        if kids is not None:
+            pgno = kids[i]
+            continue
+        end = _bisect_kept(ent, hi, hi_incl, i, n)
+        if end < 0 or end >= n:
+            return None
+        return ent[1], i, end
+    raise CorruptError()
 
 
 def iter_index(pager: Pager, root: int, key_info: KeyInfo = BINARY_KEY,
                lo: Sequence[Value] | None = None, lo_incl: bool = True,
                hi: Sequence[Value] | None = None, hi_incl: bool = True,
-               reverse: bool = False) -> Iterator[tuple[Value, ...]]:
+               reverse: bool = False, leaves: bool = False) -> Iterator[Any]:
     """iter_index(...) -> decoded index records within [lo, hi] (prefix compare), in order.
     Forward, the keys of a leaf are decoded once and kept while the page is unchanged
-    (_ROWS, under -pgno); a one-column numeric upper bound over a leaf of numbers is
-    found by bisecting its first column."""
-    c = IndexCursor(pager, root, key_info)
+    (_ROWS, under -pgno); the end of the range in a kept leaf is found by bisection
+    when the bound allows it (_plain). A range held in one leaf is found with no
+    cursor at all when every page on the way is kept (_kept_range).
+
+    leaves=True yields lists of records instead (a leaf's run at a time, the others
+    alone), each leaf decoded whole at its first visit: for a reader that writes
+    nothing while it walks a list (an aggregate); a write seen after a list is
+    handled as between records, going on after the list's last record."""
     cmp = _record.compare
-    if not reverse:
-        ok = c.first() if lo is None else c.seek_ge(lo, inclusive=lo_incl)
-        try:
-            known = _rows_cache(pager)
-            h: Any = hi[0] if hi is not None and len(hi) == 1 else None
-            fast = type(h) in _NUMBERS and h == h and not key_info.desc[:1] == (True,)
-            cut = bisect_right if hi_incl else bisect_left
-            real: Any = getattr(pager, "real", pager)  # see scan_rows
-            decode = _record.decode_row
-            codec = pager.codec
-            xloc = ((pager.usable_size - 12) * 64 // 255) - 23
-            while ok:
-                if c._rt[-1]:  # an interior cell: an entry too
-                    key = c._key
-                    if hi is not None:
-                        r = cmp(key, hi, key_info)
-                        if r > 0 or (r == 0 and not hi_incl):
-                            return
-                    yield key
-                    ok = c.next()
-                    continue
-                page = c._pg[-1]
-                leaf = c._pn[-1]
-                n = c._nc[-1]
-                i = c._ix[-1]
-                ent = known.get(-leaf)
-                if ent is None or not (ent[0] is page or ent[0] == page):
-                    if not _hot(pager, leaf):
-                        # not read often enough (without a write) to decode it whole:
-                        # the entries in range only, one by one
-                        gen = pager.gen
-                        rgen = real.gen
-                        ptr = c._pt[-1]
-                        last: tuple[Value, ...] | None = None
-                        while i < n:
-                            q = ptr + 2 * i
-                            p = (page[q] << 8) | page[q + 1]
-                            b = page[p]
-                            if b < 0x80:
-                                sz = b
-                                p += 1
-                            else:
-                                sz, p = get_varint(page, p)
-                            key = decode(page[p:p + sz] if sz <= xloc
-                                         else _payload_at(pager, page, p, sz, False), codec)
-                            if hi is not None:
-                                k0 = key[0] if key else None
-                                if fast and type(k0) in _NUMBERS:
-                                    if k0 > h or (k0 == h and not hi_incl):
-                                        return
-                                else:
-                                    r = cmp(key, hi, key_info)
-                                    if r > 0 or (r == 0 and not hi_incl):
-                                        return
-                            last = key
-                            yield key
-                            if real.gen != rgen:
-                                break
-                            i += 1
-                        if last is not None and (real.gen != rgen or pager.gen != gen):
-                            c._key = last
-                            c.valid = True
-                            c._gen = -1
-                            ok = c.next()
-                            continue
-                        c._ix[-1] = n - 1
-                        ok = c._climb_next()
-                        continue
-                    ent = _index_page(pager, known, leaf, page, c._pt[-1], n)
-                keys = ent[1]
-                end = n
-                if hi is not None:
-                    if fast and ent[3][1]:
-                        end = cut(ent[3][0], h, i, n)
-                    else:
-                        end = i
-                        while end < n:
-                            r = cmp(keys[end], hi, key_info)
-                            if r > 0 or (r == 0 and not hi_incl):
-                                break
-                            end += 1
-                gen = pager.gen
-                rgen = real.gen
-                last = None
-                for j in range(i, end):
-                    last = keys[j]
-                    yield last
-                    if real.gen != rgen:
-                        break
-                if last is not None and (real.gen != rgen or pager.gen != gen):
-                    # the tree changed under the scan: go on after the last key
-                    c._key = last
-                    c.valid = True
-                    c._gen = -1
-                    ok = c.next()
-                    continue
-                if end < n:
-                    return
-                c._ix[-1] = n - 1
-                ok = c._climb_next()
-        except _MALFORMED as exc:
-            raise CorruptError() from exc
-    else:
+    if reverse:
+        c = IndexCursor(pager, root, key_info)
         ok = c.last() if hi is None else c.seek_le(hi, inclusive=hi_incl)
         while ok:
             key = c._key
@@ -994,5 +1058,137 @@ def iter_index(pager: Pager, root: int, key_info: KeyInfo = BINARY_KEY,
                 r = cmp(key, lo, key_info)
                 if r < 0 or (r == 0 and not lo_incl):
                     return
-            yield key
+            yield [key] if leaves else key
             ok = c.prev()
+        return
+    real: Any = getattr(pager, "real", pager)  # see scan_rows
+    try:
+        got = _kept_range(pager, root, lo, lo_incl, hi, hi_incl, key_info) \
+            if lo is not None and hi is not None else None
+    except _MALFORMED as exc:
+        raise CorruptError() from exc
+    if got is None:
+        c = IndexCursor(pager, root, key_info)
+        ok = c.first() if lo is None else c.seek_ge(lo, inclusive=lo_incl)
+    else:
+        keys, i, end = got
+        rgen = real.gen
+        if leaves:
+            if i < end:
+                yield keys[i:end]
+                j = end - 1
+        else:
+            for j in range(i, end):
+                yield keys[j]
+                if real.gen != rgen:
+                    break
+        if real.gen == rgen or i >= end:
+            return
+        c = IndexCursor(pager, root, key_info)
+        c._key = keys[j]  # the tree changed: go on after that key
+        c.valid = True
+        c._gen = -1
+        ok = c.next()
+    try:
+        known = _rows_cache(pager)
+        h: Any = hi[0] if hi is not None and len(hi) == 1 else None
+        fast = type(h) in _NUMBERS and h == h and not key_info.desc[:1] == (True,)
+        plain = hi is not None and _plain(hi, key_info)
+        decode = _record.decode_row
+        codec = pager.codec
+        xloc = ((pager.usable_size - 12) * 64 // 255) - 23
+        while ok:
+            if c._rt[-1]:  # an interior cell: an entry too
+                key = c._key
+                if hi is not None:
+                    r = cmp(key, hi, key_info)
+                    if r > 0 or (r == 0 and not hi_incl):
+                        return
+                yield [key] if leaves else key
+                ok = c.next()
+                continue
+            page = c._pg[-1]
+            leaf = c._pn[-1]
+            n = c._nc[-1]
+            i = c._ix[-1]
+            ent = known.get(-leaf)
+            if ent is None or not (ent[0] is page or ent[0] == page):
+                if not leaves and not _hot(pager, leaf):
+                    # not read often enough (without a write) to decode it whole:
+                    # the entries in range only, one by one
+                    gen = pager.gen
+                    rgen = real.gen
+                    ptr = c._pt[-1]
+                    last: tuple[Value, ...] | None = None
+                    while i < n:
+                        q = ptr + 2 * i
+                        p = (page[q] << 8) | page[q + 1]
+                        b = page[p]
+                        if b < 0x80:
+                            sz = b
+                            p += 1
+                        else:
+                            sz, p = get_varint(page, p)
+                        key = decode(page[p:p + sz] if sz <= xloc
+                                     else _payload_at(pager, page, p, sz, False), codec)
+                        if hi is not None:
+                            k0 = key[0] if key else None
+                            if fast and type(k0) in _NUMBERS:
+                                if k0 > h or (k0 == h and not hi_incl):
+                                    return
+                            else:
+                                r = cmp(key, hi, key_info)
+                                if r > 0 or (r == 0 and not hi_incl):
+                                    return
+                        last = key
+                        yield key
+                        if real.gen != rgen:
+                            break
+                        i += 1
+                    if last is not None and (real.gen != rgen or pager.gen != gen):
+                        c._key = last
+                        c.valid = True
+                        c._gen = -1
+                        ok = c.next()
+                        continue
+                    c._ix[-1] = n - 1
+                    ok = c._climb_next()
+                    continue
+                ent = _index_page(pager, known, leaf, page, c._pt[-1], n)
+            keys = ent[1]
+            end = n
+            if hi is not None:
+                end = _bisect_kept(ent, hi, hi_incl, i, n) if plain else -1
+                if end < 0:
+                    end = i
+                    while end < n:
+                        r = cmp(keys[end], hi, key_info)
+                        if r > 0 or (r == 0 and not hi_incl):
+                            break
+                        end += 1
+            gen = pager.gen
+            rgen = real.gen
+            last = None
+            if leaves:
+                if i < end:
+                    last = keys[end - 1]
+                    yield keys[i:end]
+            else:
+                for j in range(i, end):
+                    last = keys[j]
+                    yield last
+                    if real.gen != rgen:
+                        break
+            if last is not None and (real.gen != rgen or pager.gen != gen):
+                # the tree changed under the scan: go on after the last key
+                c._key = last
+                c.valid = True
+                c._gen = -1
+                ok = c.next()
+                continue
+            if end < n:
+                return
+            c._ix[-1] = n - 1
+            ok = c._climb_next()
+    except _MALFORMED as exc:
+        raise CorruptError() from exc

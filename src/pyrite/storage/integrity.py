@@ -479,22 +479,52 @@ def _str_hash(name: str) -> int:
 # After the B-tree walk SQLite's pragma program reads every table row by row: it
 # fetches each row's right-most column (parsing the whole record header: a bad one
 # ends the check with the row "database disk image is malformed"), checks NOT NULL
-# columns, and (integrity_check only) looks every row up in each index and counts the
-# index entries. A damaged page met on that walk is an error of the statement itself
-# (CorruptError), as it is in sqlite3. The caller (the SQL layer) describes the
-# tables; storage does the reading.
+# columns and a STRICT table's types, CHECK constraints, and (integrity_check only)
+# looks every row up in each index and counts the index entries. A damaged page met
+# on that walk is an error of the statement itself (CorruptError), as it is in
+# sqlite3. The caller (the SQL layer) describes the tables and passes in what needs
+# SQL: the CHECK constraints, index expressions and partial-index WHERE clauses, and
+# VIRTUAL generated columns, as functions of a row; storage does the reading.
+#
+#     NULL value in t.a                  (NOT NULL, table order, the rowid alias skipped)
+#     non-INTEGER value in t.a           (STRICT: the declared type's name)
+#     CHECK constraint failed in t       (one per row, whichever constraint failed)
+#     row 7 missing from index i         (7: the row's position in the table's walk)
+#     non-unique entry in index i
+#     wrong # of entries in index i      (after the table's last row)
 
 @dataclass
 class IndexSpec:
-    """One index to verify row by row: its entry is the values at `cols` (record
-    positions; -1 = the rowid) and then the rowid."""
+    """One index to verify row by row. Its entry for a row is the values at `cols`
+    (record positions, -1 = the rowid: the key columns, then the rowid or, WITHOUT
+    ROWID, the PRIMARY KEY columns the key lacks); or, when `entry` is given (an
+    expression or partial index: the SQL layer evaluates it), entry(row, rowid) with
+    the row from TableSpec.row, None when the row is not in the (partial) index."""
 
     name: str
     root: int
     cols: list[int]
-    key_info: KeyInfo
+    key_info: KeyInfo  # of the whole entry
     unique: bool
     not_null: list[bool]  # per key column: declared NOT NULL (a NULL does not excuse it)
+    entry: Callable[[list[Value], int], list[Value] | None] | None = None
+
+
+@dataclass
+class ColumnSpec:
+    """A column each row's value is checked in: NOT NULL, or a STRICT table's type."""
+
+    pos: int  # record position; -1: not in the record (VIRTUAL: TableSpec.row has it)
+    col: int  # table position (in TableSpec.row's rows)
+    name: str
+    not_null: bool
+    strict_type: str | None  # STRICT: "INT", "INTEGER", "REAL", "TEXT" or "BLOB"
+
+
+# a STRICT column's storage classes, as OP_IsNullOrType sees the value OP_Column read
+# (REAL columns read integers as reals: sqlite3ExprCodeGetColumnOfTable)
+_STRICT_TYPES: dict[str, tuple[type, ...]] = {
+    "INT": (int,), "INTEGER": (int,), "REAL": (int, float), "TEXT": (str,), "BLOB": (bytes,)}
 
 
 @dataclass
@@ -506,12 +536,17 @@ class TableSpec:
     without_rowid: bool
     n_cols: int  # columns stored in the record: the right-most is fetched
     btrees: list[int]  # the table's B-tree (if it has rowids), then its indexes' (pIndex order)
-    # NOT NULL columns: (record position or -1 for the rowid alias, column name, default
-    # value for records shorter than the table)
-    not_null: list[tuple[int, str, Value]] = field(default_factory=list)
-    indexes: list[IndexSpec] = field(default_factory=list)  # verifiable ones only
+    columns: list[ColumnSpec] = field(default_factory=list)  # in table order
+    indexes: list[IndexSpec] = field(default_factory=list)  # pIndex order
     pk_key: KeyInfo | None = None  # WITHOUT ROWID: the PRIMARY KEY's (rows in its order)
     pk_cols: int = 0
+    defaults: list[Value] = field(default_factory=list)  # per record position: the value
+    # of a field a short record lacks (ALTER TABLE ADD COLUMN ... DEFAULT)
+    # The SQL layer's part: row(record values, rowid) -> the row as `check` and the
+    # indexes' `entry` take it (columns in table order, VIRTUAL ones computed);
+    # check(row, rowid) -> True when a CHECK constraint fails for the row.
+    row: Callable[[list[Value], int], list[Value]] | None = None
+    check: Callable[[list[Value], int], bool] | None = None
 
 
 class _Halt(Exception):
@@ -563,6 +598,10 @@ _FIXED_SIZE = (0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0)
 
 def _serial_len(t: int) -> int:
     return _FIXED_SIZE[t] if t < 12 else (t - 12) >> 1
+
+
+_Page = tuple[bytes, int, int, int]  # an index page: bytes, type, cells, pointer array
+_Path = list[tuple[_Page, int]]  # root to entry: (page, cell or child index) per level
 
 
 class _RowChecker:
@@ -625,7 +664,7 @@ class _RowChecker:
         if not leaf:
             yield from self._visit(_u32(data, hdr + 8)[0], int_key, depth + 1)
 
-    def _page(self, pgno: int, depth: int) -> tuple[bytes, int, int, int]:
+    def _page(self, pgno: int, depth: int) -> _Page:
         """An index page as SQLite's cursor takes it -> (bytes, type, cells, pointers)."""
         if pgno < 1 or pgno > self.n_page or depth >= 20:
             raise CorruptError()
@@ -637,7 +676,7 @@ class _RowChecker:
             raise CorruptError()
         return data, flags, n, hdr + 12 - 4 * (flags == 10)
 
-    def _entry(self, page: tuple[bytes, int, int, int], i: int) -> bytes:
+    def _entry(self, page: _Page, i: int) -> bytes:
         """The payload of index cell i (overflow read), as sqlite3BtreeIndexMoveto gets it:
         a payload that fits locally is taken as it lies, unchecked."""
         data, flags, _n, ptr = page
@@ -655,13 +694,15 @@ class _RowChecker:
         return data[at:at + local] + _read_overflow(self.pager, _u32(data, at + local)[0],
                                                     n - local)
 
-    def _key_at(self, page: tuple[bytes, int, int, int], i: int) -> list[Value]:
+    def _key_at(self, page: _Page, i: int) -> list[Value]:
         return _record.decode_columns(self._entry(page, i), 1 << 30, self.pager.codec)
 
-    def _compare(self, page: tuple[bytes, int, int, int], i: int, key: list[Value],
+    def _compare(self, page: _Page, i: int, key: list[Value],
                  ki: KeyInfo) -> int:
         """sqlite3VdbeRecordCompare(cell i, key): field by field up to the first that
-        differs (damage further on is not seen); a record with fewer fields is equal."""
+        differs (damage further on is not seen). A record that runs out of fields
+        before the key does while all were equal is SQLite's "Corrupt index"
+        (errCode): CorruptError."""
         rec = self._entry(page, i)
         codec = self.pager.codec
         try:
@@ -675,32 +716,60 @@ class _RowChecker:
                         raise  # a field running past the record: SQLite's errCode too
                     return -1  # no header to speak of: SQLite compares garbage
                 if len(vals) < k:
-                    return 0
+                    raise CorruptError() from None
                 c = _record.compare(vals, key[:k], ki)
                 if c:
                     return c
             return 0
         if len(vals) < len(key):
-            return _record.compare(vals, key[:len(vals)], ki)
+            c = _record.compare(vals, key[:len(vals)], ki)
+            if c == 0:
+                raise CorruptError()
+            return c
         return _record.compare(vals, key, ki)
 
-    def _child(self, page: tuple[bytes, int, int, int], i: int) -> int:
+    def _child(self, page: _Page, i: int) -> int:
         data, _flags, n, ptr = page
         if i >= n:
             return int(_u32(data, ptr - 4)[0])
         return int(_u32(data, _u16(data, ptr + 2 * i) & (self.page_size - 1))[0])
 
-    def _find(self, root: int, key: list[Value], ki: KeyInfo
-              ) -> list[tuple[tuple[bytes, int, int, int], int]] | None:
-        """sqlite3BtreeIndexMoveto's binary search for the whole entry (OP_Found):
-        the path to it (page, cell index per level), or None."""
-        path: list[tuple[tuple[bytes, int, int, int], int]] = []
-        pgno = root
+    def _find(self, root: int, key: list[Value], ki: KeyInfo, cur: list[_Path | None]
+              ) -> bool:
+        """sqlite3BtreeIndexMoveto's search for the whole entry (OP_Found) -> found.
+
+        `cur[0]` is the index cursor (the path to its entry: page and cell index per
+        level; None when not on an entry), moved as SQLite moves it: when it stands on
+        the last leaf, its entry or that leaf's first one may answer without a descent
+        from the root. On a sound index that changes nothing; on one whose entries are
+        out of order it decides which rows are reported missing."""
+        path = cur[0]
+        cur[0] = None
+        if path is not None:
+            page, ix = path[-1]
+            if page[1] == 10 and all(i == p[2] for p, i in path[:-1]):
+                bypass = False
+                try:
+                    if ix == page[2] - 1:
+                        c = self._compare(page, ix, key, ki)
+                        if c <= 0:
+                            cur[0] = path
+                            return c == 0
+                    bypass = len(path) > 1 and self._compare(page, 0, key, ki) <= 0
+                except CorruptError:
+                    pass  # pIdxKey->errCode: the shortcut is not taken
+                if bypass:  # bypass_moveto_root: the search starts on this leaf
+                    return self._search(page, path[:-1], key, ki, cur)
+        return self._search(self._page(root, 0), [], key, ki, cur)
+
+    def _search(self, page: _Page, path: _Path, key: list[Value], ki: KeyInfo,
+                cur: list[_Path | None]) -> bool:
+        """The binary search of sqlite3BtreeIndexMoveto from `page` (reached by `path`)
+        down; leaves the cursor on the entry found, or on the leaf cell compared last."""
         while True:
-            page = self._page(pgno, len(path))
             n = page[2]
             if n == 0:
-                return None
+                return False
             lwr, upr = 0, n - 1
             i = upr >> 1
             while True:
@@ -711,32 +780,37 @@ class _RowChecker:
                     upr = i - 1
                 else:
                     path.append((page, i))
-                    return path
+                    cur[0] = path
+                    return True
                 if lwr > upr:
                     break
                 i = (lwr + upr) >> 1
             if page[1] == 10:
-                return None
+                path.append((page, i))
+                cur[0] = path
+                return False
             path.append((page, lwr))
-            pgno = self._child(page, lwr)
+            page = self._page(self._child(page, lwr), len(path))
 
-    def _next(self, path: list[tuple[tuple[bytes, int, int, int], int]]) -> list[Value] | None:
-        """The entry after the one `path` leads to (OP_Next), or None at the end."""
+    def _advance(self, path: _Path) -> _Path | None:
+        """OP_Next from the entry `path` leads to -> the path to the next entry, or None
+        at the end."""
         page, i = path[-1]
         if page[1] == 2:  # an interior entry: the leftmost entry right of it
-            depth = len(path)
+            out = path[:-1] + [(page, i + 1)]
             pgno = self._child(page, i + 1)
             while True:
-                p = self._page(pgno, depth)
+                p = self._page(pgno, len(out))
+                out.append((p, 0))
                 if p[1] == 10:
-                    return self._key_at(p, 0)
+                    return out
                 pgno = self._child(p, 0)
-                depth += 1
         if i + 1 < page[2]:
-            return self._key_at(page, i + 1)
-        for page, i in reversed(path[:-1]):
-            if i < page[2]:
-                return self._key_at(page, i)
+            return path[:-1] + [(page, i + 1)]
+        for k in range(len(path) - 2, -1, -1):
+            p, j = path[k]
+            if j < p[2]:
+                return path[:k] + [(p, j)]
         return None
 
     def _count(self, root: int) -> int:
@@ -755,6 +829,9 @@ class _RowChecker:
 
     # -- one table --------------------------------------------------------------------
     def table(self, t: TableSpec) -> None:
+        """SQLite's per-row loop: PRIMARY KEY order (WITHOUT ROWID), then per column in
+        table order NOT NULL and the STRICT type, then CHECK constraints, then
+        (integrity_check only) the row's entry in each index; then the index counts."""
         if t.root <= 0:
             return
         idx = [] if self.quick else t.indexes
@@ -763,9 +840,18 @@ class _RowChecker:
         mx_col = t.n_cols - 1
         pk = None if self.quick else t.pk_key
         prev_pk: list[Value] | None = None
-        need = max([p for p, _n, _d in t.not_null] + [c for x in idx for c in x.cols]
-                   + [t.pk_cols - 1 if pk is not None else -1])
+        sql_part = t.check is not None or any(x.entry is not None for x in idx) or any(
+            c.pos < 0 for c in t.columns)
+        to_row = t.row if sql_part else None
+        assert to_row is not None or not sql_part
+        if to_row is not None:
+            need = mx_col
+        else:
+            need = max([c.pos for c in t.columns] + [c for x in idx for c in x.cols]
+                       + [t.pk_cols - 1 if pk is not None else -1])
+        defaults = t.defaults
         fast = [self._sorted_entries(x) for x in idx]
+        cursors: list[list[_Path | None]] = [[None] for _ in idx]
         for rowid, payload, data, at, local in self._walk(t.root, not t.without_rowid):
             row += 1
             avail = max(0, min(local, self.page_size - at))
@@ -774,44 +860,57 @@ class _RowChecker:
             if need < 0:
                 continue
             vals = self._values(hs, types, ends, rec, payload, data, at, local, need)
+            if len(vals) <= need:
+                vals.extend(defaults[len(vals):need + 1])
+                vals.extend([None] * (need + 1 - len(vals)))
             if pk is not None:
                 cur_pk = vals[:t.pk_cols]
                 if (prev_pk is not None and prev_pk and prev_pk[0] is not None
                         and _record.compare(cur_pk, prev_pk, pk) <= 0):
                     self.emit(f"row not in PRIMARY KEY order for {t.name}")
                 prev_pk = cur_pk
-            for p, cname, dflt in t.not_null:
-                v = rowid if p < 0 else (vals[p] if p < len(vals) else dflt)
+            full = to_row(vals, rowid) if to_row is not None else vals
+            for c in t.columns:
+                v = vals[c.pos] if c.pos >= 0 else full[c.col]
                 if v is None:
-                    self.emit(f"NULL value in {t.name}.{cname}")
+                    if c.not_null:
+                        self.emit(f"NULL value in {t.name}.{c.name}")
+                elif c.strict_type is not None and not isinstance(
+                        v, _STRICT_TYPES[c.strict_type]):
+                    self.emit(f"non-{c.strict_type} value in {t.name}.{c.name}")
+            if t.check is not None and t.check(full, rowid):
+                self.emit(f"CHECK constraint failed in {t.name}")
             for j, x in enumerate(idx):
-                key = [rowid if c < 0 else (vals[c] if c < len(vals) else None)
-                       for c in x.cols]
-                key.append(rowid)
+                if x.entry is not None:
+                    key = x.entry(full, rowid)
+                    if key is None:
+                        continue  # not in the partial index
+                else:
+                    key = [rowid if c < 0 else vals[c] for c in x.cols]
                 counts[j] += 1
+                nk = len(x.not_null)
+                check_unique = x.unique and not any(
+                    v is None and not nn for v, nn in zip(key, x.not_null, strict=False))
                 fj = fast[j]
                 if fj is not None:  # a sound index: the same answers, without a descent
                     entries, where = fj
                     at_ = where(key)
                     if at_ < 0:
                         self.emit(f"row {row} missing from index {x.name}")
-                    elif x.unique and not any(v is None and not nn for v, nn in
-                                              zip(key, x.not_null, strict=False)):
-                        nk = len(x.cols)
-                        if at_ + 1 < len(entries) and _record.compare(
-                                entries[at_ + 1][:nk], key[:nk], x.key_info) <= 0:
-                            self.emit(f"non-unique entry in index {x.name}")
+                    elif check_unique and at_ + 1 < len(entries) and _record.compare(
+                            entries[at_ + 1][:nk], key[:nk], x.key_info) <= 0:
+                        self.emit(f"non-unique entry in index {x.name}")
                     continue
-                path = self._find(x.root, key, x.key_info)
-                if path is None:
+                cur = cursors[j]
+                if not self._find(x.root, key, x.key_info, cur):
                     self.emit(f"row {row} missing from index {x.name}")
                     continue
-                if x.unique and not any(v is None and not nn for v, nn in
-                                        zip(key, x.not_null, strict=False)):
-                    nk = len(x.cols)
-                    after = self._next(path)
-                    if after is not None and _record.compare(
-                            after[:nk], key[:nk], x.key_info) <= 0:
+                if check_unique:
+                    path = cur[0]
+                    assert path is not None
+                    cur[0] = path = self._advance(path)  # OP_Next, then OP_IdxGT
+                    if path is not None and _record.compare(
+                            self._key_at(*path[-1])[:nk], key[:nk], x.key_info) <= 0:
                         self.emit(f"non-unique entry in index {x.name}")
         for j, x in enumerate(idx):
             fj = fast[j]
@@ -826,7 +925,7 @@ class _RowChecker:
         position or -1). None otherwise (the lookups then descend as SQLite's do)."""
         codec = self.pager.codec
         ki = x.key_info
-        width = len(x.cols) + 1
+        width = len(x.cols) if x.entry is None else len(ki.collations)
         entries: list[tuple[Value, ...]] = []
         try:
             for _k, payload, data, at, local in self._walk(x.root, False):

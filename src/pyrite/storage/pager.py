@@ -167,6 +167,7 @@ class Pager:
         # Commits seen: by any connection of this process, or found made by another
         # process when a read transaction starts (PRAGMA data_version, PagerView).
         self.data_changes = 0
+        self.autocheckpoint = WAL_AUTOCHECKPOINT  # PRAGMA wal_autocheckpoint (<= 0: off)
         self._cache: dict[int, Page] = {}
         self._dirty: set[int] = set()
         self._orig: dict[int, bytes] = {}
@@ -753,7 +754,7 @@ class Pager:
         self._db_pages = self.page_count
         _probe("wal_commit")
         self._end_write()
-        if snap.max_frame >= WAL_AUTOCHECKPOINT:
+        if 0 < self.autocheckpoint <= snap.max_frame:
             try:
                 self._checkpoint_wal()
             except Error:
@@ -1065,7 +1066,7 @@ class Pager:
         self._end_write()
         # The read snapshot moves past our own commit (pages cached stay valid).
         shm.end_read()
-        if new.mx_frame >= WAL_AUTOCHECKPOINT:
+        if 0 < self.autocheckpoint <= new.mx_frame:
             try:
                 if shm.checkpoint(wf, self.file, self.synchronous > 0):
                     _probe("wal_checkpoint")
@@ -1134,15 +1135,19 @@ class Pager:
             if full:
                 _probe("wal_checkpoint")
             busy = 0 if full or mode == "passive" else 1
+            h = shm._try_header()
+            log = h.mx_frame if h is not None else 0
+            done = min(shm.n_backfill, log)
             if full and mode in ("restart", "truncate"):
+                # RESTART reports the frames it checkpointed (the next writer starts
+                # the WAL over); TRUNCATE has emptied it, as SQLite reports (0, 0, 0)
                 if shm.restart_now():
                     if mode == "truncate":
                         self._wal_file.truncate(0)
+                        log = done = 0
                 else:
                     busy = 1
-            h = shm._try_header()
-            log = h.mx_frame if h is not None else 0
-            return busy, log, min(shm.n_backfill, log)
+            return busy, log, done
         finally:
             if reading:
                 self._swal_begin_read()
