@@ -4548,7 +4548,8 @@ class Compiler:
             ex = self.json_arg if a.name.lower().startswith("json") \
                 and a.name.lower() in _functions().json.JSON_GROUP_NAMES \
                 and self.env.user_aggregate(a.name.lower(), len(a.args)) is None else self.ex
-            args = ", ".join(ex(x, sc) for x in a.args) if not a.star else ""
+            args = ", ".join(ex(x, sc) for x in (*a.args, *(t.expr for t in a.order_by))) \
+                if not a.star else ""
             if j in inline:
                 sv, nv = inline[j]
                 xv, tv = self.fresh("x"), self.fresh("t")
@@ -4665,7 +4666,12 @@ class Compiler:
             if len(a.args) != 1:
                 raise errors.OperationalError(
                     "DISTINCT aggregates must have exactly one argument")
-            return f"{self.const(RT.Distinct)}({base})"
+            base = f"{self.const(RT.Distinct)}({base})"
+        if a.order_by:  # the keys follow the arguments in each step (agg_args)
+            n = len(a.args)
+            specs = tuple(self.order_spec(n + k, t, self.coll(t.expr, sc)[0])
+                          for k, t in enumerate(a.order_by))
+            base = f"{self.const(RT.Ordered)}({base}, {n}, {self.const(specs)})"
         return base
 
 

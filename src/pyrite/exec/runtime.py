@@ -460,6 +460,32 @@ class Distinct:
         return self.inner.finalize()
 
 
+class Ordered:
+    """Wraps an aggregate called with ORDER BY inside it (group_concat(x ORDER BY y)):
+    its rows are kept, sorted by the ORDER BY keys that follow the `nargs` arguments
+    at finalize (stably: ties in the order they came), then stepped."""
+
+    __slots__ = ("inner", "nargs", "specs", "rows")
+
+    def __init__(self, inner: Any, nargs: int, specs: tuple[Any, ...]) -> None:
+        self.inner = inner
+        self.nargs = nargs
+        self.specs = specs
+        self.rows: list[tuple[Any, ...]] = []
+
+    def step(self, *args: Any) -> None:
+        self.rows.append(args)
+
+    def finalize(self) -> Any:
+        rows = self.rows
+        sort_rows(rows, self.specs)
+        n = self.nargs
+        step = self.inner.step
+        for r in rows:
+            step(*r[:n])
+        return self.inner.finalize()
+
+
 class Adapter:
     """Wraps a user/function-module aggregate (step/finalize or value)."""
 
