@@ -152,6 +152,20 @@ def conjuncts(e: ast.Expr | None) -> list[ast.Expr]:
     return [e]
 
 
+def disjuncts(e: ast.Expr) -> list[ast.Expr]:
+    """The terms of an OR tree, left to right (iteratively: long OR chains are
+    common in generated SQL)."""
+    out: list[ast.Expr] = []
+    stack: list[ast.Expr] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ast.Binary) and x.op == "OR":
+            stack.extend((x.right, x.left))
+        else:
+            out.append(x)
+    return out
+
+
 def has_subquery(e: Any) -> bool:
     if isinstance(e, (ast.Subquery, ast.Exists, ast.InSelect)):
         return True
@@ -2249,14 +2263,7 @@ class Compiler:
         for t in conjuncts(where) + [t for ts in on_terms for t in ts]:
             if not (isinstance(t, ast.Binary) and t.op == "OR") or has_subquery(t):
                 continue
-            disj: list[ast.Expr] = []
-            stack: list[ast.Expr] = [t]
-            while stack:
-                x = stack.pop()
-                if isinstance(x, ast.Binary) and x.op == "OR":
-                    stack.extend((x.right, x.left))
-                else:
-                    disj.append(x)
+            disj = disjuncts(t)
             if not all(isinstance(d, ast.Binary) and d.op == "=" for d in disj):
                 continue
             first = disj[0]
@@ -2552,14 +2559,7 @@ class Compiler:
         for term in terms:
             if not (isinstance(term, ast.Binary) and term.op == "OR") or has_subquery(term):
                 continue
-            disj: list[ast.Expr] = []
-            stack: list[ast.Expr] = [term]
-            while stack:
-                x = stack.pop()
-                if isinstance(x, ast.Binary) and x.op == "OR":
-                    stack.extend((x.right, x.left))
-                else:
-                    disj.append(x)
+            disj = disjuncts(term)
             total: list[tuple[int, int, int]] = []
             saved = self.order_hint
             self.order_hint = None  # the searches of one disjunct deliver no order
@@ -4082,14 +4082,7 @@ class Compiler:
         for t in terms:
             if not (isinstance(t, ast.Binary) and t.op == "OR"):
                 continue
-            disj: list[ast.Expr] = []
-            stack: list[ast.Expr] = [t]
-            while stack:
-                x = stack.pop()
-                if isinstance(x, ast.Binary) and x.op == "OR":
-                    stack.extend((x.right, x.left))
-                else:
-                    disj.append(x)
+            disj = disjuncts(t)
             saved = (self.need, self.order_hint, self.order_done)
             self.need, self.order_hint = None, None
             parts: list[tuple[str, str]] = []
