@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from test_eqp import SCHEMA, _fill, _tree
+from test_eqp_joins import _pair as _oracle_pair
 
 import pyrite
 from pyrite.exec import sorter
@@ -149,16 +150,7 @@ ALL = IN_RANGE + TWO_INS + PARTIAL_SORT + IN_ORDER + OR_INDEX + BLOOM
 
 
 def _pair(analyze: bool) -> tuple[Any, Any]:
-    out = []
-    for mod in (sqlite3, pyrite):
-        con = mod.connect(":memory:")
-        con.executescript(SCHEMA)
-        _fill(con.execute)
-        con.commit()
-        if analyze:
-            con.execute("ANALYZE")
-        out.append(con)
-    return out[0], out[1]
+    return _oracle_pair(SCHEMA, _fill, analyze)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,11 @@ returns sqlite3's rows, in sqlite3's order whenever the ORDER BY is total."""
 from __future__ import annotations
 
 import random
-import sqlite3
 from typing import Any
 
 import pytest
 from test_eqp import SCHEMA, _fill
-
-import pyrite
+from test_eqp_joins import _pair as _oracle_pair
 
 VALS = {
     "t1.a": ["3", "10", "50", "'30'", "2.5"],
@@ -91,16 +89,7 @@ def _query(rnd: random.Random) -> str:
 
 
 def _pair(analyze: bool) -> tuple[Any, Any]:
-    out = []
-    for mod in (sqlite3, pyrite):
-        con = mod.connect(":memory:")
-        con.executescript(SCHEMA)
-        _fill(con.execute)
-        con.commit()
-        if analyze:
-            con.execute("ANALYZE")
-        out.append(con)
-    return out[0], out[1]
+    return _oracle_pair(SCHEMA, _fill, analyze)
 
 
 @pytest.mark.parametrize("analyze", [False, True])

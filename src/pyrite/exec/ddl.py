@@ -1266,19 +1266,10 @@ def _foreign_key_list(s: Session, table: str) -> list[Row]:
     """PRAGMA foreign_key_list(table): id, seq, table, from, to, on_update,
     on_delete, match per column of each FOREIGN KEY, the last declared first
     (SQLite prepends each to the table's list as the CREATE TABLE is parsed)."""
+    from pyrite.exec.fkey import _clauses
+
     t = s.catalog.table(table)
-    st = None if t is None else _parsed_table(t)
-    if st is None:
-        return []
-    fks: list[tuple[list[str], ast.ForeignKeyClause]] = []
-    for cd in st.columns:
-        for cc in cd.constraints:
-            if cc.kind == "REFERENCES" and cc.foreign_key is not None:
-                fks.append(([cd.name], cc.foreign_key))
-    for tc in st.constraints:
-        if tc.kind == "FOREIGN KEY" and tc.foreign_key is not None:
-            fks.append(([c.expr.column if isinstance(c.expr, ast.ColumnRef) else ""
-                         for c in tc.columns], tc.foreign_key))
+    fks = [] if t is None else _clauses(t)
     out: list[Row] = []
     for fid, (cols, fk) in enumerate(reversed(fks)):
         for seq, col in enumerate(cols):
